@@ -1,0 +1,169 @@
+//! The versioned content of a blueprint: templates, variables and model settings.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+/// Who speaks a chat message. The system prompt is a separate field of the content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        }
+    }
+}
+
+/// One ordered chat message of a blueprint: a role and its Jinja template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MessageTemplate {
+    pub role: Role,
+    pub template: String,
+}
+
+/// The type a variable's values are converted to before rendering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum VarType {
+    #[default]
+    String,
+    Number,
+    Boolean,
+    Json,
+}
+
+/// What the author says about one template variable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VariableDecl {
+    pub name: String,
+    #[serde(rename = "type", default)]
+    #[ts(rename = "type")]
+    pub var_type: VarType,
+    /// The default value, as the user typed it; converted with `var_type` when used.
+    #[serde(default)]
+    pub default: Option<String>,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Model configuration stored with a version: where it runs and with which parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelSettings {
+    /// `bedrock`, `openai` or `local`.
+    pub provider: String,
+    pub model_id: String,
+    #[serde(default)]
+    pub max_tokens: Option<u32>,
+    #[serde(default)]
+    pub temperature: Option<f64>,
+    #[serde(default)]
+    pub top_p: Option<f64>,
+    #[serde(default)]
+    pub stop_sequences: Vec<String>,
+}
+
+impl Default for ModelSettings {
+    fn default() -> Self {
+        ModelSettings {
+            provider: "local".into(),
+            model_id: "SmolLM2-135M-Instruct".into(),
+            max_tokens: Some(512),
+            temperature: Some(0.7),
+            top_p: Some(0.9),
+            stop_sequences: Vec::new(),
+        }
+    }
+}
+
+pub const PROVIDERS: [&str; 3] = ["bedrock", "openai", "local"];
+
+/// Everything a version freezes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BlueprintContent {
+    pub system: String,
+    pub messages: Vec<MessageTemplate>,
+    #[serde(default)]
+    pub variables: Vec<VariableDecl>,
+    #[serde(default)]
+    pub model: ModelSettings,
+}
+
+impl Default for BlueprintContent {
+    fn default() -> Self {
+        BlueprintContent {
+            system: String::new(),
+            messages: vec![MessageTemplate { role: Role::User, template: String::new() }],
+            variables: Vec::new(),
+            model: ModelSettings::default(),
+        }
+    }
+}
+
+impl BlueprintContent {
+    /// A stable fingerprint of the content: SHA-256 of its canonical JSON, hex encoded.
+    /// Two contents with the same hash are the same version.
+    pub fn content_hash(&self) -> String {
+        let json = serde_json::to_vec(self).expect("content always serialises");
+        hex::encode(Sha256::digest(json))
+    }
+
+    /// Every template of the content with a human name for its place: `system`,
+    /// `message 1 (user)`, ...
+    pub fn templates(&self) -> Vec<(String, &str)> {
+        let mut out = vec![("system".to_string(), self.system.as_str())];
+        for (i, m) in self.messages.iter().enumerate() {
+            out.push((message_place(i, m.role), m.template.as_str()));
+        }
+        out
+    }
+
+    pub fn variable(&self, name: &str) -> Option<&VariableDecl> {
+        self.variables.iter().find(|v| v.name == name)
+    }
+}
+
+/// The name of the `index`th message's place, as shown to users.
+pub fn message_place(index: usize, role: Role) -> String {
+    format!("message {} ({})", index + 1, role.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_changes_with_content_and_is_stable() {
+        let a = BlueprintContent::default();
+        let mut b = a.clone();
+        assert_eq!(a.content_hash(), b.content_hash());
+        assert_eq!(a.content_hash().len(), 64);
+        b.system = "You are terse.".into();
+        assert_ne!(a.content_hash(), b.content_hash());
+    }
+
+    #[test]
+    fn content_json_is_camel_case() {
+        let json = serde_json::to_value(BlueprintContent::default()).unwrap();
+        assert_eq!(json["model"]["modelId"], "SmolLM2-135M-Instruct");
+        assert_eq!(json["model"]["maxTokens"], 512);
+        assert_eq!(json["messages"][0]["role"], "user");
+    }
+
+    #[test]
+    fn places_are_named_for_people() {
+        let c = BlueprintContent::default();
+        let names: Vec<_> = c.templates().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, vec!["system", "message 1 (user)"]);
+    }
+}

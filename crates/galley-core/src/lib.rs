@@ -1,0 +1,19 @@
+//! Galley's pure domain.
+//!
+//! Everything here is deterministic: no file or network I/O, no clock, no randomness. Times, ids
+//! and authors are passed in by the caller (`galley-engine`), so every rule is unit-testable.
+
+pub mod blueprint;
+pub mod diff;
+pub mod label;
+pub mod name;
+pub mod template;
+pub mod text;
+pub mod version;
+
+pub use blueprint::{
+    BlueprintContent, MessageTemplate, ModelSettings, Role, VarType, VariableDecl,
+};
+pub use diff::{ContentDiff, DiffLine, DiffOp, DiffSegment, FieldChange, TemplateDiff};
+pub use label::Label;
+pub use template::{RenderedMessage, TemplateIssue, TemplateReport};

@@ -1,0 +1,86 @@
+//! Galley's one command surface.
+//!
+//! Every feature of the desktop app and of the `galley` CLI is a method of [`Engine`]; the Tauri
+//! commands in `src-tauri/` and the CLI subcommands are one-line adapters over these methods, and
+//! the tests drive the same methods without a window.
+
+mod blueprints;
+mod data_dir;
+mod dto;
+mod error;
+mod templates;
+mod versions;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use galley_store::Store;
+
+pub use data_dir::{default_data_dir, DATA_DIR_ENV};
+pub use dto::*;
+pub use error::{EngineError, ErrorCode};
+pub use galley_core as core;
+pub use galley_store::{BlueprintSummary, Draft, LabelMove, LabelState, Version, VersionMeta};
+
+/// Where time comes from; tests pass a fixed clock.
+pub trait Clock: Send + Sync {
+    /// Now, as RFC 3339 UTC text.
+    fn now(&self) -> String;
+}
+
+/// The wall clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> String {
+        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    }
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    store: Store,
+    clock: Arc<dyn Clock>,
+    author: String,
+    data_dir: PathBuf,
+}
+
+impl Engine {
+    /// Opens the engine on `data_dir` with the wall clock and the author from the environment.
+    pub async fn open(data_dir: &Path) -> Result<Engine, EngineError> {
+        Self::open_with(data_dir, Arc::new(SystemClock), author_from_env()).await
+    }
+
+    pub async fn open_with(
+        data_dir: &Path,
+        clock: Arc<dyn Clock>,
+        author: String,
+    ) -> Result<Engine, EngineError> {
+        let store = Store::open(data_dir).await?;
+        Ok(Engine { store, clock, author, data_dir: data_dir.to_path_buf() })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn author(&self) -> &str {
+        &self.author
+    }
+
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
+    fn now(&self) -> String {
+        self.clock.now()
+    }
+}
+
+/// The name recorded as author of versions and label moves: `GALLEY_AUTHOR`, else the OS user.
+pub fn author_from_env() -> String {
+    ["GALLEY_AUTHOR", "USER", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
+}

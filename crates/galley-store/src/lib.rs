@@ -1,0 +1,19 @@
+//! Galley's local store: one SQLite file in the data directory, opened through sqlx with
+//! embedded, numbered migrations and WAL journaling. One module per aggregate.
+//!
+//! The records returned here are also the wire types the UI receives (generated TypeScript in
+//! `ui/src/bindings/`), so they are plain data with camelCase names.
+
+mod blueprints;
+mod db;
+mod drafts;
+mod error;
+mod labels;
+mod versions;
+
+pub use blueprints::BlueprintSummary;
+pub use db::{Store, DB_FILE};
+pub use drafts::Draft;
+pub use error::StoreError;
+pub use labels::{LabelMove, LabelState};
+pub use versions::{Version, VersionMeta};
