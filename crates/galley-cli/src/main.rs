@@ -1,1 +1,88 @@
-fn main() {}
+//! `galley`: the command line over the same engine and data folder as the desktop app.
+
+mod args;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use galley_engine::{default_data_dir, Engine, EngineError};
+
+use crate::args::{BlueprintsCmd, Cli, Cmd};
+
+/// Exit codes: 0 success, 1 a check failed (reserved for `galley eval`), 2 an error.
+const EXIT_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GALLEY_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+    let runtime = match runtime {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), EngineError> {
+    let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    let engine = Engine::open(&data_dir).await?;
+    let result = match cli.cmd {
+        Cmd::Blueprints { cmd: BlueprintsCmd::List { search, json } } => {
+            let list = engine
+                .blueprints_list(galley_engine::BlueprintsListReq { search: search.unwrap_or_default() })
+                .await?;
+            output::blueprint_list(&list, json);
+            Ok(())
+        }
+        Cmd::Blueprints { cmd: BlueprintsCmd::Show { name, select, json } } => {
+            let version = engine.versions_resolve(&name, &select.selector()?).await?;
+            let bp = engine
+                .blueprints_list(galley_engine::BlueprintsListReq { search: String::new() })
+                .await?
+                .into_iter()
+                .find(|b| b.name.eq_ignore_ascii_case(name.trim()));
+            let labels = match &bp {
+                Some(b) => engine.blueprints_open(galley_engine::BlueprintRef { id: b.id.clone() }).await?.labels,
+                None => Vec::new(),
+            };
+            output::version(bp.as_ref().map_or(name.as_str(), |b| b.name.as_str()), &version, &labels, json);
+            Ok(())
+        }
+        Cmd::Render { name, select, vars, json } => {
+            let version = engine.versions_resolve(&name, &select.selector()?).await?;
+            let values = args::parse_vars(&vars)?;
+            let res = engine.templates_render(galley_engine::TemplatesRenderReq {
+                content: version.content,
+                values,
+            });
+            if !res.issues.is_empty() {
+                let lines: Vec<String> = res.issues.iter().map(|i| format!("  {i}")).collect();
+                return Err(EngineError::invalid(format!(
+                    "cannot render `{name}` v{}:\n{}",
+                    version.meta.number,
+                    lines.join("\n")
+                )));
+            }
+            output::messages(&res.messages, json);
+            Ok(())
+        }
+    };
+    engine.close().await;
+    result
+}

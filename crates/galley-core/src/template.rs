@@ -15,7 +15,7 @@ use crate::text::{human_size, line_col, utf16_len};
 /// The largest template Galley accepts, in bytes (1 MiB).
 pub const MAX_TEMPLATE_BYTES: usize = 1 << 20;
 /// Upper bound on template instructions per render, so a runaway loop cannot hang the app.
-const FUEL: u64 = 20_000_000;
+const FUEL: u64 = 5_000_000;
 /// Names minijinja provides itself; using them does not make a template variable.
 const BUILTIN_GLOBALS: [&str; 5] = ["range", "dict", "namespace", "debug", "loop"];
 

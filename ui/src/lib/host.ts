@@ -1,0 +1,155 @@
+// The one way the UI talks to the engine: typed Tauri commands, or the in-memory mock host when
+// the page runs outside Tauri (plain browser, vitest).
+
+import type {
+  AppInfo,
+  BlueprintContent,
+  BlueprintRef,
+  BlueprintSummary,
+  BlueprintsCreateReq,
+  BlueprintsListReq,
+  BlueprintsOpenRes,
+  BlueprintsRenameReq,
+  BlueprintsSetTagsReq,
+  ContentDiff,
+  DraftsSaveReq,
+  EngineError,
+  ErrorCode,
+  LabelsMoveReq,
+  LabelsMoveRes,
+  TemplateReport,
+  TemplatesCheckReq,
+  TemplatesRenderReq,
+  TemplatesRenderRes,
+  Version,
+  VersionsDiffReq,
+  VersionsGetReq,
+  VersionsSaveReq,
+  VersionsSaveRes,
+} from '../bindings';
+
+/** Every command of the engine: its request (`req`) and what it resolves with (`res`). */
+export interface Commands {
+  app_info: { req: void; res: AppInfo };
+  blueprints_list: { req: BlueprintsListReq; res: BlueprintSummary[] };
+  blueprints_create: { req: BlueprintsCreateReq; res: BlueprintSummary };
+  blueprints_rename: { req: BlueprintsRenameReq; res: BlueprintSummary };
+  blueprints_set_tags: { req: BlueprintsSetTagsReq; res: BlueprintSummary };
+  blueprints_duplicate: { req: BlueprintRef; res: BlueprintSummary };
+  blueprints_delete: { req: BlueprintRef; res: null };
+  blueprints_open: { req: BlueprintRef; res: BlueprintsOpenRes };
+  versions_get: { req: VersionsGetReq; res: Version };
+  versions_save: { req: VersionsSaveReq; res: VersionsSaveRes };
+  versions_diff: { req: VersionsDiffReq; res: ContentDiff };
+  labels_move: { req: LabelsMoveReq; res: LabelsMoveRes };
+  drafts_save: { req: DraftsSaveReq; res: null };
+  drafts_discard: { req: BlueprintRef; res: null };
+  templates_check: { req: TemplatesCheckReq; res: TemplateReport };
+  templates_render: { req: TemplatesRenderReq; res: TemplatesRenderRes };
+}
+
+export type Command = keyof Commands;
+export type Req<C extends Command> = Commands[C]['req'];
+export type Res<C extends Command> = Commands[C]['res'];
+/** The arguments of `call` after the command name: none for commands without a request. */
+export type ReqArgs<C extends Command> = Req<C> extends void ? [] : [req: Req<C>];
+
+/** Something that answers commands: Tauri, the mock host, or a test's own. */
+export interface Host {
+  call<C extends Command>(cmd: C, req: Req<C>): Promise<Res<C>>;
+}
+
+/** Handlers a test installs over the mock host, one per command it cares about. */
+export type Handlers = { [C in Command]?: (req: Req<C>) => Res<C> | Promise<Res<C>> };
+
+const ERROR_CODES: readonly ErrorCode[] = ['notFound', 'conflict', 'invalid', 'database', 'internal'];
+
+export function isEngineError(e: unknown): e is EngineError {
+  if (typeof e !== 'object' || e === null) return false;
+  const o = e as Record<string, unknown>;
+  return typeof o.message === 'string' && ERROR_CODES.includes(o.code as ErrorCode);
+}
+
+/** Whatever a command rejected with, as an `EngineError` the UI can branch on and show. */
+export function toEngineError(e: unknown): EngineError {
+  if (isEngineError(e)) return { code: e.code, message: e.message };
+  if (typeof e === 'string') return { code: 'internal', message: e };
+  if (e instanceof Error) return { code: 'internal', message: e.message };
+  return { code: 'internal', message: 'unexpected error from the engine' };
+}
+
+export function engineError(code: ErrorCode, message: string): EngineError {
+  return { code, message };
+}
+
+/** True inside the Tauri webview. */
+export function inTauri(): boolean {
+  return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
+}
+
+const tauriHost: Host = {
+  async call(cmd, req) {
+    const { invoke } = await import('@tauri-apps/api/core');
+    return req === undefined ? invoke(cmd) : invoke(cmd, { req });
+  },
+};
+
+let host: Host | null = null;
+let installed: Handlers = {};
+
+async function currentHost(): Promise<Host> {
+  if (host) return host;
+  if (inTauri()) {
+    host = tauriHost;
+  } else {
+    const { createMockHost } = await import('./mock/mockHost');
+    host = createMockHost({ seed: !import.meta.env.VITEST });
+  }
+  return host;
+}
+
+/**
+ * Calls an engine command. Resolves with its response; rejects with an `EngineError`
+ * (`{ code, message }`) whatever went wrong.
+ */
+export async function call<C extends Command>(cmd: C, ...args: ReqArgs<C>): Promise<Res<C>> {
+  const req = args[0] as Req<C>;
+  try {
+    const handler = installed[cmd] as ((r: Req<C>) => Res<C> | Promise<Res<C>>) | undefined;
+    if (handler) return await handler(req);
+    return await (await currentHost()).call(cmd, req);
+  } catch (e) {
+    throw toEngineError(e);
+  }
+}
+
+/** Replaces the host (tests, or a fresh mock). `null` goes back to choosing by environment. */
+export function setHost(next: Host | null): void {
+  host = next;
+}
+
+/** Answers the given commands with the test's handlers; the others still go to the host. */
+export function installHandlers(handlers: Handlers): void {
+  installed = { ...installed, ...handlers };
+}
+
+export function clearHandlers(): void {
+  installed = {};
+}
+
+/** Content a new blueprint starts from (the engine's starter content). */
+export function starterContent(): BlueprintContent {
+  return {
+    system: '',
+    messages: [{ role: 'user', template: '' }],
+    variables: [],
+    model: {
+      provider: 'local',
+      modelId: 'SmolLM2-135M-Instruct',
+      maxTokens: 512,
+      temperature: 0.7,
+      topP: 0.9,
+      stopSequences: [],
+    },
+  };
+}
