@@ -8,7 +8,11 @@ use galley_engine::core::Label;
 use galley_engine::{EngineError, VersionSelector};
 
 #[derive(Parser, Debug)]
-#[command(name = "galley", version, about = "Galley: versioned prompt blueprints, from the command line.")]
+#[command(
+    name = "galley",
+    version,
+    about = "Galley: versioned prompt blueprints, from the command line."
+)]
 pub struct Cli {
     /// Data folder (default: $GALLEY_DATA_DIR, else the platform's app-data folder).
     #[arg(long, global = true, value_name = "PATH")]
@@ -75,7 +79,10 @@ impl Select {
             Some(l) => Some(l.parse::<Label>().map_err(EngineError::invalid)?),
             None => None,
         };
-        Ok(VersionSelector { version: self.version, label })
+        Ok(VersionSelector {
+            version: self.version,
+            label,
+        })
     }
 }
 
@@ -84,11 +91,15 @@ pub fn parse_vars(vars: &[String]) -> Result<BTreeMap<String, String>, EngineErr
     let mut out = BTreeMap::new();
     for v in vars {
         let Some((k, val)) = v.split_once('=') else {
-            return Err(EngineError::invalid(format!("--var `{v}`: write it as name=value")));
+            return Err(EngineError::invalid(format!(
+                "--var `{v}`: write it as name=value"
+            )));
         };
         let k = k.trim();
         if k.is_empty() {
-            return Err(EngineError::invalid(format!("--var `{v}`: the name is empty")));
+            return Err(EngineError::invalid(format!(
+                "--var `{v}`: the name is empty"
+            )));
         }
         if out.insert(k.to_string(), val.to_string()).is_some() {
             return Err(EngineError::invalid(format!("--var `{k}` is given twice")));
@@ -107,7 +118,10 @@ mod tests {
         assert_eq!(m["a"], "1");
         assert_eq!(m["expr"], "x=y");
         assert_eq!(m["empty"], "");
-        assert_eq!(parse_vars(&["novalue".into()]).unwrap_err().message, "--var `novalue`: write it as name=value");
+        assert_eq!(
+            parse_vars(&["novalue".into()]).unwrap_err().message,
+            "--var `novalue`: write it as name=value"
+        );
         assert!(parse_vars(&["a=1".into(), "a=2".into()]).is_err());
     }
 }

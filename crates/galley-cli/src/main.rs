@@ -22,7 +22,9 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .init();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build();
     let runtime = match runtime {
         Ok(r) => r,
         Err(e) => {
@@ -43,28 +45,51 @@ async fn run(cli: Cli) -> Result<(), EngineError> {
     let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
     let engine = Engine::open(&data_dir).await?;
     let result = match cli.cmd {
-        Cmd::Blueprints { cmd: BlueprintsCmd::List { search, json } } => {
+        Cmd::Blueprints {
+            cmd: BlueprintsCmd::List { search, json },
+        } => {
             let list = engine
-                .blueprints_list(galley_engine::BlueprintsListReq { search: search.unwrap_or_default() })
+                .blueprints_list(galley_engine::BlueprintsListReq {
+                    search: search.unwrap_or_default(),
+                })
                 .await?;
             output::blueprint_list(&list, json);
             Ok(())
         }
-        Cmd::Blueprints { cmd: BlueprintsCmd::Show { name, select, json } } => {
+        Cmd::Blueprints {
+            cmd: BlueprintsCmd::Show { name, select, json },
+        } => {
             let version = engine.versions_resolve(&name, &select.selector()?).await?;
             let bp = engine
-                .blueprints_list(galley_engine::BlueprintsListReq { search: String::new() })
+                .blueprints_list(galley_engine::BlueprintsListReq {
+                    search: String::new(),
+                })
                 .await?
                 .into_iter()
                 .find(|b| b.name.eq_ignore_ascii_case(name.trim()));
             let labels = match &bp {
-                Some(b) => engine.blueprints_open(galley_engine::BlueprintRef { id: b.id.clone() }).await?.labels,
+                Some(b) => {
+                    engine
+                        .blueprints_open(galley_engine::BlueprintRef { id: b.id.clone() })
+                        .await?
+                        .labels
+                }
                 None => Vec::new(),
             };
-            output::version(bp.as_ref().map_or(name.as_str(), |b| b.name.as_str()), &version, &labels, json);
+            output::version(
+                bp.as_ref().map_or(name.as_str(), |b| b.name.as_str()),
+                &version,
+                &labels,
+                json,
+            );
             Ok(())
         }
-        Cmd::Render { name, select, vars, json } => {
+        Cmd::Render {
+            name,
+            select,
+            vars,
+            json,
+        } => {
             let version = engine.versions_resolve(&name, &select.selector()?).await?;
             let values = args::parse_vars(&vars)?;
             let res = engine.templates_render(galley_engine::TemplatesRenderReq {

@@ -5,19 +5,35 @@ use galley_engine::{BlueprintSummary, LabelState, Version};
 
 pub fn blueprint_list(list: &[BlueprintSummary], json: bool) {
     if json {
-        println!("{}", serde_json::to_string_pretty(list).expect("serialises"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(list).expect("serialises")
+        );
         return;
     }
     if list.is_empty() {
         println!("no blueprints");
         return;
     }
-    let width = list.iter().map(|b| b.name.chars().count()).max().unwrap_or(4).max(4);
+    let width = list
+        .iter()
+        .map(|b| b.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     println!("{:<width$}  {:>7}  {:>5}  TAGS", "NAME", "LATEST", "PROD");
     for b in list {
-        let latest = b.latest_version.map_or("-".to_string(), |v| format!("v{v}"));
+        let latest = b
+            .latest_version
+            .map_or("-".to_string(), |v| format!("v{v}"));
         let prod = b.prod_version.map_or("-".to_string(), |v| format!("v{v}"));
-        let line = format!("{:<width$}  {:>7}  {:>5}  {}", b.name, latest, prod, b.tags.join(", "));
+        let line = format!(
+            "{:<width$}  {:>7}  {:>5}  {}",
+            b.name,
+            latest,
+            prod,
+            b.tags.join(", ")
+        );
         println!("{}", line.trim_end());
     }
 }
@@ -30,13 +46,34 @@ pub fn version(name: &str, v: &Version, labels: &[LabelState], json: bool) {
             "labels": labels.iter().filter(|l| l.version == v.meta.number).map(|l| l.label).collect::<Vec<_>>(),
             "content": v.content,
         });
-        println!("{}", serde_json::to_string_pretty(&value).expect("serialises"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).expect("serialises")
+        );
         return;
     }
-    let here: Vec<&str> =
-        labels.iter().filter(|l| l.version == v.meta.number).map(|l| l.label.as_str()).collect();
-    println!("{name} v{}{}", v.meta.number, if here.is_empty() { String::new() } else { format!(" [{}]", here.join(", ")) });
-    println!("message: {}", if v.meta.message.is_empty() { "(none)" } else { &v.meta.message });
+    let here: Vec<&str> = labels
+        .iter()
+        .filter(|l| l.version == v.meta.number)
+        .map(|l| l.label.as_str())
+        .collect();
+    println!(
+        "{name} v{}{}",
+        v.meta.number,
+        if here.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", here.join(", "))
+        }
+    );
+    println!(
+        "message: {}",
+        if v.meta.message.is_empty() {
+            "(none)"
+        } else {
+            &v.meta.message
+        }
+    );
     println!("author:  {}", v.meta.author);
     println!("saved:   {}", v.meta.created_at);
     let m = &v.content.model;
@@ -52,8 +89,15 @@ pub fn version(name: &str, v: &Version, labels: &[LabelState], json: bool) {
         println!("stop:    {:?}", m.stop_sequences);
     }
     for var in &v.content.variables {
-        let default = var.default.as_deref().map(|d| format!(" = {d:?}")).unwrap_or_default();
-        println!("var:     {} ({:?}){default} {}", var.name, var.var_type, var.description);
+        let default = var
+            .default
+            .as_deref()
+            .map(|d| format!(" = {d:?}"))
+            .unwrap_or_default();
+        println!(
+            "var:     {} ({:?}){default} {}",
+            var.name, var.var_type, var.description
+        );
     }
     for (place, text) in v.content.templates() {
         println!("\n── {place} ──\n{text}");

@@ -103,7 +103,10 @@ impl Default for BlueprintContent {
     fn default() -> Self {
         BlueprintContent {
             system: String::new(),
-            messages: vec![MessageTemplate { role: Role::User, template: String::new() }],
+            messages: vec![MessageTemplate {
+                role: Role::User,
+                template: String::new(),
+            }],
             variables: Vec::new(),
             model: ModelSettings::default(),
         }

@@ -76,13 +76,18 @@ impl ContentDiff {
     pub fn is_empty(&self) -> bool {
         self.variables.is_empty()
             && self.model.is_empty()
-            && self.templates.iter().all(|t| t.status == ChangeStatus::Unchanged)
+            && self
+                .templates
+                .iter()
+                .all(|t| t.status == ChangeStatus::Unchanged)
     }
 }
 
 /// Line diff of two texts with word-level emphasis inside changed lines.
 pub fn diff_text(old: &str, new: &str) -> Vec<DiffLine> {
-    let diff = TextDiff::configure().algorithm(Algorithm::Patience).diff_lines(old, new);
+    let diff = TextDiff::configure()
+        .algorithm(Algorithm::Patience)
+        .diff_lines(old, new);
     let mut lines = Vec::new();
     for op in diff.ops() {
         for change in diff.iter_inline_changes(op) {
@@ -99,7 +104,10 @@ pub fn diff_text(old: &str, new: &str) -> Vec<DiffLine> {
                 }
                 match segments.last_mut() {
                     Some(last) if last.emph == emph => last.text.push_str(text),
-                    _ => segments.push(DiffSegment { text: text.to_string(), emph }),
+                    _ => segments.push(DiffSegment {
+                        text: text.to_string(),
+                        emph,
+                    }),
                 }
             }
             lines.push(DiffLine {
@@ -123,17 +131,30 @@ fn template_diff(place: String, old: Option<&str>, new: Option<&str>) -> Templat
         _ if inserted + deleted == 0 => ChangeStatus::Unchanged,
         _ => ChangeStatus::Changed,
     };
-    TemplateDiff { place, status, inserted, deleted, lines }
+    TemplateDiff {
+        place,
+        status,
+        inserted,
+        deleted,
+        lines,
+    }
 }
 
-fn push_change(out: &mut Vec<FieldChange>, field: String, old: Option<String>, new: Option<String>) {
+fn push_change(
+    out: &mut Vec<FieldChange>,
+    field: String,
+    old: Option<String>,
+    new: Option<String>,
+) {
     if old != new {
         out.push(FieldChange { field, old, new });
     }
 }
 
 fn describe_var(v: &VariableDecl) -> String {
-    let ty = serde_json::to_value(v.var_type).ok().and_then(|t| t.as_str().map(str::to_owned));
+    let ty = serde_json::to_value(v.var_type)
+        .ok()
+        .and_then(|t| t.as_str().map(str::to_owned));
     let mut s = ty.unwrap_or_default();
     if let Some(d) = &v.default {
         s.push_str(&format!(", default {d:?}"));
@@ -150,10 +171,30 @@ fn opt<T: std::fmt::Display>(v: &Option<T>) -> Option<String> {
 
 fn model_changes(old: &ModelSettings, new: &ModelSettings) -> Vec<FieldChange> {
     let mut out = Vec::new();
-    push_change(&mut out, "provider".into(), Some(old.provider.clone()), Some(new.provider.clone()));
-    push_change(&mut out, "model id".into(), Some(old.model_id.clone()), Some(new.model_id.clone()));
-    push_change(&mut out, "max tokens".into(), opt(&old.max_tokens), opt(&new.max_tokens));
-    push_change(&mut out, "temperature".into(), opt(&old.temperature), opt(&new.temperature));
+    push_change(
+        &mut out,
+        "provider".into(),
+        Some(old.provider.clone()),
+        Some(new.provider.clone()),
+    );
+    push_change(
+        &mut out,
+        "model id".into(),
+        Some(old.model_id.clone()),
+        Some(new.model_id.clone()),
+    );
+    push_change(
+        &mut out,
+        "max tokens".into(),
+        opt(&old.max_tokens),
+        opt(&new.max_tokens),
+    );
+    push_change(
+        &mut out,
+        "temperature".into(),
+        opt(&old.temperature),
+        opt(&new.temperature),
+    );
     push_change(&mut out, "top p".into(), opt(&old.top_p), opt(&new.top_p));
     let stops = |m: &ModelSettings| Some(format!("{:?}", m.stop_sequences));
     push_change(&mut out, "stop sequences".into(), stops(old), stops(new));
@@ -179,7 +220,12 @@ pub fn diff_content(old: &BlueprintContent, new: &BlueprintContent) -> ContentDi
         if let (Some(o), Some(w)) = (o, w) {
             if o.role != w.role {
                 d.status = ChangeStatus::Changed;
-                d.place = format!("message {} ({} → {})", i + 1, o.role.as_str(), w.role.as_str());
+                d.place = format!(
+                    "message {} ({} → {})",
+                    i + 1,
+                    o.role.as_str(),
+                    w.role.as_str()
+                );
             }
         }
         templates.push(d);
@@ -187,12 +233,25 @@ pub fn diff_content(old: &BlueprintContent, new: &BlueprintContent) -> ContentDi
     let mut variables = Vec::new();
     for v in &old.variables {
         let now = new.variable(&v.name);
-        push_change(&mut variables, v.name.clone(), Some(describe_var(v)), now.map(describe_var));
+        push_change(
+            &mut variables,
+            v.name.clone(),
+            Some(describe_var(v)),
+            now.map(describe_var),
+        );
     }
-    for v in new.variables.iter().filter(|v| old.variable(&v.name).is_none()) {
+    for v in new
+        .variables
+        .iter()
+        .filter(|v| old.variable(&v.name).is_none())
+    {
         push_change(&mut variables, v.name.clone(), None, Some(describe_var(v)));
     }
-    ContentDiff { templates, variables, model: model_changes(&old.model, &new.model) }
+    ContentDiff {
+        templates,
+        variables,
+        model: model_changes(&old.model, &new.model),
+    }
 }
 
 #[cfg(test)]
@@ -201,12 +260,19 @@ mod tests {
     use crate::blueprint::{MessageTemplate, Role, VarType};
 
     fn emph_words(line: &DiffLine) -> Vec<&str> {
-        line.segments.iter().filter(|s| s.emph).map(|s| s.text.trim()).collect()
+        line.segments
+            .iter()
+            .filter(|s| s.emph)
+            .map(|s| s.text.trim())
+            .collect()
     }
 
     #[test]
     fn changed_words_are_emphasised() {
-        let lines = diff_text("Summarise the text.\nBe brief.\n", "Summarise the text.\nBe very brief.\n");
+        let lines = diff_text(
+            "Summarise the text.\nBe brief.\n",
+            "Summarise the text.\nBe very brief.\n",
+        );
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[0].op, DiffOp::Equal);
         assert_eq!((lines[0].old_line, lines[0].new_line), (Some(1), Some(1)));
@@ -230,12 +296,23 @@ mod tests {
     fn content_diff_covers_messages_variables_and_model() {
         let old = BlueprintContent {
             system: "Be kind.".into(),
-            messages: vec![MessageTemplate { role: Role::User, template: "Hi {{ name }}".into() }],
-            variables: vec![VariableDecl { name: "name".into(), var_type: VarType::String, default: None, description: String::new() }],
+            messages: vec![MessageTemplate {
+                role: Role::User,
+                template: "Hi {{ name }}".into(),
+            }],
+            variables: vec![VariableDecl {
+                name: "name".into(),
+                var_type: VarType::String,
+                default: None,
+                description: String::new(),
+            }],
             model: ModelSettings::default(),
         };
         let mut new = old.clone();
-        new.messages.push(MessageTemplate { role: Role::Assistant, template: "Hello!".into() });
+        new.messages.push(MessageTemplate {
+            role: Role::Assistant,
+            template: "Hello!".into(),
+        });
         new.variables[0].default = Some("Ada".into());
         new.model.temperature = Some(0.0);
         let d = diff_content(&old, &new);
@@ -244,8 +321,22 @@ mod tests {
         assert_eq!(d.templates[1].status, ChangeStatus::Unchanged);
         assert_eq!(d.templates[2].status, ChangeStatus::Added);
         assert_eq!(d.templates[2].place, "message 2 (assistant)");
-        assert_eq!(d.variables, vec![FieldChange { field: "name".into(), old: Some("string".into()), new: Some("string, default \"Ada\"".into()) }]);
-        assert_eq!(d.model, vec![FieldChange { field: "temperature".into(), old: Some("0.7".into()), new: Some("0".into()) }]);
+        assert_eq!(
+            d.variables,
+            vec![FieldChange {
+                field: "name".into(),
+                old: Some("string".into()),
+                new: Some("string, default \"Ada\"".into())
+            }]
+        );
+        assert_eq!(
+            d.model,
+            vec![FieldChange {
+                field: "temperature".into(),
+                old: Some("0.7".into()),
+                new: Some("0".into())
+            }]
+        );
         assert!(diff_content(&old, &old).is_empty());
     }
 }

@@ -59,7 +59,10 @@ mod tests {
     fn labels_parse_and_print() {
         assert_eq!("Prod".parse::<Label>().unwrap(), Label::Prod);
         assert_eq!(Label::Staging.to_string(), "staging");
-        assert_eq!("qa".parse::<Label>().unwrap_err(), "unknown label `qa`: use dev, staging or prod");
+        assert_eq!(
+            "qa".parse::<Label>().unwrap_err(),
+            "unknown label `qa`: use dev, staging or prod"
+        );
     }
 
     #[test]

@@ -14,7 +14,10 @@ pub fn validate_name(raw: &str) -> Result<String, String> {
         return Err(format!("name is longer than {MAX_NAME_CHARS} characters"));
     }
     if let Some(c) = name.chars().find(|c| c.is_control()) {
-        return Err(format!("name contains a control character (U+{:04X})", c as u32));
+        return Err(format!(
+            "name contains a control character (U+{:04X})",
+            c as u32
+        ));
     }
     Ok(name.to_string())
 }
@@ -28,10 +31,17 @@ pub fn normalize_tags(raw: &[String]) -> Result<Vec<String>, String> {
             continue;
         }
         if tag.chars().count() > MAX_TAG_CHARS {
-            return Err(format!("tag `{tag}` is longer than {MAX_TAG_CHARS} characters"));
+            return Err(format!(
+                "tag `{tag}` is longer than {MAX_TAG_CHARS} characters"
+            ));
         }
-        if let Some(c) = tag.chars().find(|c| !(c.is_alphanumeric() || "-_./".contains(*c))) {
-            return Err(format!("tag `{tag}` contains `{c}`: use letters, digits, - _ . /"));
+        if let Some(c) = tag
+            .chars()
+            .find(|c| !(c.is_alphanumeric() || "-_./".contains(*c)))
+        {
+            return Err(format!(
+                "tag `{tag}` contains `{c}`: use letters, digits, - _ . /"
+            ));
         }
         out.push(tag);
     }
@@ -46,7 +56,13 @@ pub fn normalize_tags(raw: &[String]) -> Result<Vec<String>, String> {
 pub fn copy_name(name: &str, taken: &[String]) -> String {
     let taken: Vec<String> = taken.iter().map(|t| t.to_lowercase()).collect();
     (1..)
-        .map(|i| if i == 1 { format!("{name} (copy)") } else { format!("{name} (copy {i})") })
+        .map(|i| {
+            if i == 1 {
+                format!("{name} (copy)")
+            } else {
+                format!("{name} (copy {i})")
+            }
+        })
         .find(|c| !taken.contains(&c.to_lowercase()))
         .expect("an unbounded range always has a free name")
 }
@@ -60,14 +76,24 @@ mod tests {
         assert_eq!(validate_name("  Support reply ").unwrap(), "Support reply");
         assert_eq!(validate_name("  ").unwrap_err(), "a blueprint needs a name");
         assert!(validate_name(&"n".repeat(121)).is_err());
-        assert_eq!(validate_name("a\u{0}b").unwrap_err(), "name contains a control character (U+0000)");
+        assert_eq!(
+            validate_name("a\u{0}b").unwrap_err(),
+            "name contains a control character (U+0000)"
+        );
     }
 
     #[test]
     fn tags_are_normalised() {
-        let tags = vec![" Support ".to_string(), "support".into(), "".into(), "v2/beta".into()];
+        let tags = vec![
+            " Support ".to_string(),
+            "support".into(),
+            "".into(),
+            "v2/beta".into(),
+        ];
         assert_eq!(normalize_tags(&tags).unwrap(), vec!["support", "v2/beta"]);
-        assert!(normalize_tags(&["bad tag".into()]).unwrap_err().contains("` `"));
+        assert!(normalize_tags(&["bad tag".into()])
+            .unwrap_err()
+            .contains("` `"));
     }
 
     #[test]

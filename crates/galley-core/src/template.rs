@@ -105,7 +105,12 @@ fn too_large(place: &str, src: &str) -> Option<TemplateIssue> {
 }
 
 /// Turns a minijinja error into an issue placed in `src`.
-fn issue_from_error(place: &str, src: &str, err: &minijinja::Error, kind: IssueKind) -> TemplateIssue {
+fn issue_from_error(
+    place: &str,
+    src: &str,
+    err: &minijinja::Error,
+    kind: IssueKind,
+) -> TemplateIssue {
     let (line, column, length) = match err.range() {
         Some(r) => {
             let (l, c) = line_col(src, r.start);
@@ -125,7 +130,14 @@ fn issue_from_error(place: &str, src: &str, err: &minijinja::Error, kind: IssueK
             message = format!("undefined value `{}`", expr.trim());
         }
     }
-    TemplateIssue { place: place.to_string(), kind, line, column, length, message }
+    TemplateIssue {
+        place: place.to_string(),
+        kind,
+        line,
+        column,
+        length,
+        message,
+    }
 }
 
 /// Parses one template: syntax problems, and the variables it uses in order of first use.
@@ -135,7 +147,10 @@ pub fn check_template(place: &str, src: &str) -> (Vec<TemplateIssue>, Vec<String
     }
     let env = environment();
     match env.template_from_named_str(place, src) {
-        Err(err) => (vec![issue_from_error(place, src, &err, IssueKind::Syntax)], Vec::new()),
+        Err(err) => (
+            vec![issue_from_error(place, src, &err, IssueKind::Syntax)],
+            Vec::new(),
+        ),
         Ok(tmpl) => {
             let names: HashSet<String> = tmpl
                 .undeclared_variables(false)
@@ -217,7 +232,9 @@ pub fn render(
     for name in &report.variables {
         let decl = content.variable(name);
         let var_type = decl.map(|d| d.var_type).unwrap_or_default();
-        let raw = values.get(name).or_else(|| decl.and_then(|d| d.default.as_ref()));
+        let raw = values
+            .get(name)
+            .or_else(|| decl.and_then(|d| d.default.as_ref()));
         match raw {
             Some(raw) => match convert_value(var_type, raw) {
                 Ok(v) => {
@@ -257,8 +274,7 @@ pub fn render(
     }
     let env = environment();
     let mut out = Vec::new();
-    let roles = std::iter::once("system")
-        .chain(content.messages.iter().map(|m| m.role.as_str()));
+    let roles = std::iter::once("system").chain(content.messages.iter().map(|m| m.role.as_str()));
     for ((place, src), role) in content.templates().into_iter().zip(roles) {
         if role == "system" && src.trim().is_empty() {
             continue;
@@ -267,7 +283,10 @@ pub fn render(
             .template_from_named_str(&place, src)
             .and_then(|t| t.render(&ctx));
         match rendered {
-            Ok(text) => out.push(RenderedMessage { role: role.to_string(), text }),
+            Ok(text) => out.push(RenderedMessage {
+                role: role.to_string(),
+                text,
+            }),
             Err(err) => issues.push(issue_from_error(&place, src, &err, IssueKind::Render)),
         }
     }
@@ -337,7 +356,10 @@ pub fn first_use(src: &str, name: &str) -> Option<(usize, usize)> {
 }
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
 }
 
 fn is_ident_start(b: u8) -> bool {
@@ -356,13 +378,19 @@ mod tests {
     fn content(system: &str, user: &str) -> BlueprintContent {
         BlueprintContent {
             system: system.into(),
-            messages: vec![MessageTemplate { role: Role::User, template: user.into() }],
+            messages: vec![MessageTemplate {
+                role: Role::User,
+                template: user.into(),
+            }],
             ..Default::default()
         }
     }
 
     fn vals(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -378,17 +406,45 @@ mod tests {
 
     #[test]
     fn renders_with_values_defaults_and_types() {
-        let mut c = content("Be {{ tone }}.", "Give {{ n * 2 }} ideas on {{ topic }}.{% if formal %} Sir.{% endif %}");
+        let mut c = content(
+            "Be {{ tone }}.",
+            "Give {{ n * 2 }} ideas on {{ topic }}.{% if formal %} Sir.{% endif %}",
+        );
         c.variables = vec![
-            VariableDecl { name: "tone".into(), var_type: VarType::String, default: Some("brief".into()), description: String::new() },
-            VariableDecl { name: "n".into(), var_type: VarType::Number, default: None, description: String::new() },
-            VariableDecl { name: "formal".into(), var_type: VarType::Boolean, default: Some("false".into()), description: String::new() },
+            VariableDecl {
+                name: "tone".into(),
+                var_type: VarType::String,
+                default: Some("brief".into()),
+                description: String::new(),
+            },
+            VariableDecl {
+                name: "n".into(),
+                var_type: VarType::Number,
+                default: None,
+                description: String::new(),
+            },
+            VariableDecl {
+                name: "formal".into(),
+                var_type: VarType::Boolean,
+                default: Some("false".into()),
+                description: String::new(),
+            },
         ];
         let out = render(&c, &vals(&[("n", "3"), ("topic", "tea")])).unwrap();
         assert_eq!(out.len(), 2);
-        assert_eq!(out[0], RenderedMessage { role: "system".into(), text: "Be brief.".into() });
+        assert_eq!(
+            out[0],
+            RenderedMessage {
+                role: "system".into(),
+                text: "Be brief.".into()
+            }
+        );
         assert_eq!(out[1].text, "Give 6 ideas on tea.");
-        let out = render(&c, &vals(&[("n", "1"), ("topic", "tea"), ("formal", "yes")])).unwrap();
+        let out = render(
+            &c,
+            &vals(&[("n", "1"), ("topic", "tea"), ("formal", "yes")]),
+        )
+        .unwrap();
         assert_eq!(out[1].text, "Give 2 ideas on tea. Sir.");
     }
 
@@ -424,7 +480,12 @@ mod tests {
     #[test]
     fn undefined_attribute_is_a_render_error_naming_the_expression() {
         let mut c = content("", "{{ user.nme }}");
-        c.variables = vec![VariableDecl { name: "user".into(), var_type: VarType::Json, default: None, description: String::new() }];
+        c.variables = vec![VariableDecl {
+            name: "user".into(),
+            var_type: VarType::Json,
+            default: None,
+            description: String::new(),
+        }];
         let err = render(&c, &vals(&[("user", r#"{"name": "Ada"}"#)])).unwrap_err();
         assert_eq!(err[0].kind, IssueKind::Render);
         assert_eq!(err[0].line, 1);
@@ -434,12 +495,20 @@ mod tests {
     #[test]
     fn bad_typed_values_are_reported() {
         let mut c = content("", "{{ n }}");
-        c.variables = vec![VariableDecl { name: "n".into(), var_type: VarType::Number, default: None, description: String::new() }];
+        c.variables = vec![VariableDecl {
+            name: "n".into(),
+            var_type: VarType::Number,
+            default: None,
+            description: String::new(),
+        }];
         let err = render(&c, &vals(&[("n", "many")])).unwrap_err();
         assert_eq!(err[0].kind, IssueKind::BadValue);
         assert_eq!(err[0].message, "variable `n`: `many` is not a number");
         assert!(convert_value(VarType::Json, "{oops").is_err());
-        assert_eq!(convert_value(VarType::Number, "2.5").unwrap(), Value::from(2.5));
+        assert_eq!(
+            convert_value(VarType::Number, "2.5").unwrap(),
+            Value::from(2.5)
+        );
     }
 
     #[test]
@@ -451,12 +520,19 @@ mod tests {
         let r = analyze(&content(&huge, "hi"));
         assert_eq!(r.issues[0].kind, IssueKind::TooLarge);
         assert_eq!(r.issues[0].place, "system");
-        assert!(r.issues[0].message.contains("limit is 1.0 MB"), "{}", r.issues[0].message);
+        assert!(
+            r.issues[0].message.contains("limit is 1.0 MB"),
+            "{}",
+            r.issues[0].message
+        );
     }
 
     #[test]
     fn runaway_loops_stop() {
-        let c = content("", "{% for a in range(100000) %}{% for b in range(100000) %}.{% endfor %}{% endfor %}");
+        let c = content(
+            "",
+            "{% for a in range(100000) %}{% for b in range(100000) %}.{% endfor %}{% endfor %}",
+        );
         let err = render(&c, &vals(&[])).unwrap_err();
         assert_eq!(err[0].kind, IssueKind::Render);
     }

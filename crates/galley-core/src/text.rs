@@ -21,7 +21,8 @@ pub fn line_col(src: &str, byte: usize) -> (u32, u32) {
 pub fn utf16_len(src: &str, from: usize, to: usize) -> u32 {
     let to = to.min(src.len());
     let from = from.min(to);
-    src.get(from..to).map_or(0, |s| s.encode_utf16().count() as u32)
+    src.get(from..to)
+        .map_or(0, |s| s.encode_utf16().count() as u32)
 }
 
 /// Byte offset where 1-based `line` starts, or `None` when the text has fewer lines.

@@ -16,11 +16,17 @@ pub fn creates_version(latest_hash: Option<&str>, new_hash: &str) -> bool {
 /// Why a content cannot become a version: template syntax errors, oversized templates, and
 /// model settings out of range. Missing sample values do not block a save.
 pub fn validate(content: &BlueprintContent) -> Result<(), Vec<String>> {
-    let mut problems: Vec<String> =
-        analyze(content).issues.iter().map(TemplateIssue::to_string).collect();
+    let mut problems: Vec<String> = analyze(content)
+        .issues
+        .iter()
+        .map(TemplateIssue::to_string)
+        .collect();
     let m = &content.model;
     if !PROVIDERS.contains(&m.provider.as_str()) {
-        problems.push(format!("model provider `{}`: use bedrock, openai or local", m.provider));
+        problems.push(format!(
+            "model provider `{}`: use bedrock, openai or local",
+            m.provider
+        ));
     }
     if m.model_id.trim().is_empty() {
         problems.push("model id is empty".into());

@@ -10,5 +10,7 @@ pub fn default_data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
     }
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("galley")
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("galley")
 }

@@ -29,7 +29,10 @@ pub struct EngineError {
 
 impl EngineError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        EngineError { code, message: message.into() }
+        EngineError {
+            code,
+            message: message.into(),
+        }
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {
@@ -49,6 +52,9 @@ impl From<StoreError> for EngineError {
         if code == ErrorCode::Internal {
             tracing::error!(error = %e, "store error");
         }
-        EngineError { code, message: e.to_string() }
+        EngineError {
+            code,
+            message: e.to_string(),
+        }
     }
 }

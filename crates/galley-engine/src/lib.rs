@@ -57,7 +57,12 @@ impl Engine {
         author: String,
     ) -> Result<Engine, EngineError> {
         let store = Store::open(data_dir).await?;
-        Ok(Engine { store, clock, author, data_dir: data_dir.to_path_buf() })
+        Ok(Engine {
+            store,
+            clock,
+            author,
+            data_dir: data_dir.to_path_buf(),
+        })
     }
 
     pub fn data_dir(&self) -> &Path {

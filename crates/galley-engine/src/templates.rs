@@ -19,8 +19,14 @@ impl Engine {
     #[instrument(skip_all)]
     pub fn templates_render(&self, req: TemplatesRenderReq) -> TemplatesRenderRes {
         match render(&req.content, &req.values) {
-            Ok(messages) => TemplatesRenderRes { messages, issues: Vec::new() },
-            Err(issues) => TemplatesRenderRes { messages: Vec::new(), issues },
+            Ok(messages) => TemplatesRenderRes {
+                messages,
+                issues: Vec::new(),
+            },
+            Err(issues) => TemplatesRenderRes {
+                messages: Vec::new(),
+                issues,
+            },
         }
     }
 
@@ -32,4 +38,3 @@ impl Engine {
         }
     }
 }
-

@@ -13,7 +13,10 @@ impl Engine {
     /// Content whose templates do not parse, or whose settings are out of range, is refused with
     /// every problem listed (the draft keeps the work).
     #[instrument(skip_all, fields(id = %req.id))]
-    pub async fn versions_save(&self, req: VersionsSaveReq) -> Result<VersionsSaveRes, EngineError> {
+    pub async fn versions_save(
+        &self,
+        req: VersionsSaveReq,
+    ) -> Result<VersionsSaveRes, EngineError> {
         if let Err(problems) = version::validate(&req.content) {
             return Err(EngineError::invalid(format!(
                 "cannot save a version: {}",
@@ -26,12 +29,22 @@ impl Engine {
             .version_save(&req.id, &req.content, message, &self.author, &self.now())
             .await?;
         match saved {
-            Some(meta) => Ok(VersionsSaveRes { created: true, version: meta }),
+            Some(meta) => Ok(VersionsSaveRes {
+                created: true,
+                version: meta,
+            }),
             None => {
                 // Unchanged: the draft (identical to the latest version) has nothing to keep.
                 self.store.draft_delete(&req.id).await?;
-                let latest = self.store.version_latest(&req.id).await?.expect("unchanged implies a latest version");
-                Ok(VersionsSaveRes { created: false, version: latest.meta })
+                let latest = self
+                    .store
+                    .version_latest(&req.id)
+                    .await?
+                    .expect("unchanged implies a latest version");
+                Ok(VersionsSaveRes {
+                    created: false,
+                    version: latest.meta,
+                })
             }
         }
     }
@@ -54,7 +67,14 @@ impl Engine {
         let move_id = ulid::Ulid::new().to_string();
         let moved = self
             .store
-            .label_move(&req.id, req.label, req.version, &move_id, &self.author, &self.now())
+            .label_move(
+                &req.id,
+                req.label,
+                req.version,
+                &move_id,
+                &self.author,
+                &self.now(),
+            )
             .await?;
         Ok(LabelsMoveRes {
             moved,
@@ -65,24 +85,48 @@ impl Engine {
 
     /// The version of blueprint `name` chosen by `sel`: a number, a label, or the latest.
     #[instrument(skip_all)]
-    pub async fn versions_resolve(&self, name: &str, sel: &VersionSelector) -> Result<Version, EngineError> {
+    pub async fn versions_resolve(
+        &self,
+        name: &str,
+        sel: &VersionSelector,
+    ) -> Result<Version, EngineError> {
         let bp = self.store.blueprint_by_name(name).await?;
         let number = match (sel.version, sel.label) {
-            (Some(_), Some(_)) => return Err(EngineError::invalid("give a version or a label, not both")),
+            (Some(_), Some(_)) => {
+                return Err(EngineError::invalid("give a version or a label, not both"))
+            }
             (Some(n), None) => n,
-            (None, Some(label)) => self.store.label_version(&bp.id, label).await?.ok_or_else(|| {
-                EngineError::new(ErrorCode::NotFound, format!("label `{label}` of `{}` is not set", bp.name))
-            })?,
+            (None, Some(label)) => {
+                self.store
+                    .label_version(&bp.id, label)
+                    .await?
+                    .ok_or_else(|| {
+                        EngineError::new(
+                            ErrorCode::NotFound,
+                            format!("label `{label}` of `{}` is not set", bp.name),
+                        )
+                    })?
+            }
             (None, None) => bp.latest_version.ok_or_else(|| {
-                EngineError::new(ErrorCode::NotFound, format!("`{}` has no saved version yet", bp.name))
+                EngineError::new(
+                    ErrorCode::NotFound,
+                    format!("`{}` has no saved version yet", bp.name),
+                )
             })?,
         };
-        self.store.version(&bp.id, number).await.map_err(|e| match e {
-            galley_store::StoreError::NotFound(_) => EngineError::new(
-                ErrorCode::NotFound,
-                format!("`{}` has no version {number} (latest is {})", bp.name, bp.latest_version.unwrap_or(0)),
-            ),
-            other => other.into(),
-        })
+        self.store
+            .version(&bp.id, number)
+            .await
+            .map_err(|e| match e {
+                galley_store::StoreError::NotFound(_) => EngineError::new(
+                    ErrorCode::NotFound,
+                    format!(
+                        "`{}` has no version {number} (latest is {})",
+                        bp.name,
+                        bp.latest_version.unwrap_or(0)
+                    ),
+                ),
+                other => other.into(),
+            })
     }
 }

@@ -31,8 +31,10 @@ const SUMMARY_SELECT: &str = "SELECT b.id, b.name, b.tags, b.created_at, b.updat
 
 fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<BlueprintSummary, StoreError> {
     let tags_json: String = row.try_get("tags")?;
-    let tags = serde_json::from_str(&tags_json)
-        .map_err(|e| StoreError::Corrupt { what: "tags".into(), detail: e.to_string() })?;
+    let tags = serde_json::from_str(&tags_json).map_err(|e| StoreError::Corrupt {
+        what: "tags".into(),
+        detail: e.to_string(),
+    })?;
     Ok(BlueprintSummary {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -47,7 +49,10 @@ fn summary_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<BlueprintSummary, S
 
 /// `%term%` for LIKE, with the LIKE wildcards in the term escaped.
 fn like_pattern(term: &str) -> String {
-    let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = term
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -70,7 +75,10 @@ impl Store {
 
     pub async fn blueprint(&self, id: &str) -> Result<BlueprintSummary, StoreError> {
         let sql = format!("{SUMMARY_SELECT} WHERE b.id = ?1");
-        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         match row {
             Some(r) => summary_from_row(&r),
             None => Err(StoreError::NotFound(format!("blueprint {id}"))),
@@ -80,7 +88,10 @@ impl Store {
     /// Finds a blueprint by its name (case-insensitive).
     pub async fn blueprint_by_name(&self, name: &str) -> Result<BlueprintSummary, StoreError> {
         let sql = format!("{SUMMARY_SELECT} WHERE b.name = ?1");
-        let row = sqlx::query(&sql).bind(name.trim()).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(&sql)
+            .bind(name.trim())
+            .fetch_optional(&self.pool)
+            .await?;
         match row {
             Some(r) => summary_from_row(&r),
             None => Err(StoreError::NotFound(format!("blueprint `{}`", name.trim()))),
@@ -88,7 +99,9 @@ impl Store {
     }
 
     pub async fn blueprint_names(&self) -> Result<Vec<String>, StoreError> {
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT name FROM blueprints").fetch_all(&self.pool).await?;
+        let rows: Vec<(String,)> = sqlx::query_as("SELECT name FROM blueprints")
+            .fetch_all(&self.pool)
+            .await?;
         Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
@@ -111,7 +124,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn blueprint_rename(&self, id: &str, name: &str, now: &str) -> Result<(), StoreError> {
+    pub async fn blueprint_rename(
+        &self,
+        id: &str,
+        name: &str,
+        now: &str,
+    ) -> Result<(), StoreError> {
         let res = sqlx::query("UPDATE blueprints SET name = ?2, updated_at = ?3 WHERE id = ?1")
             .bind(id)
             .bind(name)
@@ -125,7 +143,12 @@ impl Store {
         Ok(())
     }
 
-    pub async fn blueprint_set_tags(&self, id: &str, tags: &[String], now: &str) -> Result<(), StoreError> {
+    pub async fn blueprint_set_tags(
+        &self,
+        id: &str,
+        tags: &[String],
+        now: &str,
+    ) -> Result<(), StoreError> {
         let tags = serde_json::to_string(tags).expect("tags serialise");
         let res = sqlx::query("UPDATE blueprints SET tags = ?2, updated_at = ?3 WHERE id = ?1")
             .bind(id)
@@ -141,7 +164,10 @@ impl Store {
 
     /// Deletes a blueprint with its versions, labels, history and draft.
     pub async fn blueprint_delete(&self, id: &str) -> Result<(), StoreError> {
-        let res = sqlx::query("DELETE FROM blueprints WHERE id = ?1").bind(id).execute(&self.pool).await?;
+        let res = sqlx::query("DELETE FROM blueprints WHERE id = ?1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
         if res.rows_affected() == 0 {
             return Err(StoreError::NotFound(format!("blueprint {id}")));
         }
@@ -158,26 +184,68 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(dir.path()).await.unwrap();
         let t = "2026-01-01T00:00:00Z";
-        s.blueprint_insert("01A", "Support reply", &["support".into(), "email".into()], t).await.unwrap();
-        s.blueprint_insert("01B", "Summariser", &["news".into()], t).await.unwrap();
-        s.blueprint_insert("01C", "100% sure", &[], t).await.unwrap();
+        s.blueprint_insert(
+            "01A",
+            "Support reply",
+            &["support".into(), "email".into()],
+            t,
+        )
+        .await
+        .unwrap();
+        s.blueprint_insert("01B", "Summariser", &["news".into()], t)
+            .await
+            .unwrap();
+        s.blueprint_insert("01C", "100% sure", &[], t)
+            .await
+            .unwrap();
 
-        let names = |v: Vec<crate::BlueprintSummary>| v.into_iter().map(|b| b.name).collect::<Vec<_>>();
-        assert_eq!(names(s.blueprints_list("").await.unwrap()), vec!["100% sure", "Summariser", "Support reply"]);
-        assert_eq!(names(s.blueprints_list("su").await.unwrap()), vec!["100% sure", "Summariser", "Support reply"]);
-        assert_eq!(names(s.blueprints_list("EMAIL").await.unwrap()), vec!["Support reply"]);
-        assert_eq!(names(s.blueprints_list("%").await.unwrap()), vec!["100% sure"]);
-        assert_eq!(names(s.blueprints_list("_").await.unwrap()), Vec::<String>::new());
+        let names =
+            |v: Vec<crate::BlueprintSummary>| v.into_iter().map(|b| b.name).collect::<Vec<_>>();
+        assert_eq!(
+            names(s.blueprints_list("").await.unwrap()),
+            vec!["100% sure", "Summariser", "Support reply"]
+        );
+        assert_eq!(
+            names(s.blueprints_list("su").await.unwrap()),
+            vec!["100% sure", "Summariser", "Support reply"]
+        );
+        assert_eq!(
+            names(s.blueprints_list("EMAIL").await.unwrap()),
+            vec!["Support reply"]
+        );
+        assert_eq!(
+            names(s.blueprints_list("%").await.unwrap()),
+            vec!["100% sure"]
+        );
+        assert_eq!(
+            names(s.blueprints_list("_").await.unwrap()),
+            Vec::<String>::new()
+        );
 
-        let err = s.blueprint_insert("01D", "support REPLY", &[], t).await.unwrap_err();
+        let err = s
+            .blueprint_insert("01D", "support REPLY", &[], t)
+            .await
+            .unwrap_err();
         assert!(matches!(err, StoreError::DuplicateName(_)), "{err}");
-        let err = s.blueprint_rename("01B", "Support Reply", t).await.unwrap_err();
-        assert_eq!(err.to_string(), "a blueprint named `Support Reply` already exists");
+        let err = s
+            .blueprint_rename("01B", "Support Reply", t)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a blueprint named `Support Reply` already exists"
+        );
 
         s.blueprint_rename("01B", "Digest", t).await.unwrap();
         assert_eq!(s.blueprint_by_name("digest").await.unwrap().id, "01B");
         s.blueprint_delete("01B").await.unwrap();
-        assert!(matches!(s.blueprint("01B").await.unwrap_err(), StoreError::NotFound(_)));
-        assert!(matches!(s.blueprint_delete("01B").await.unwrap_err(), StoreError::NotFound(_)));
+        assert!(matches!(
+            s.blueprint("01B").await.unwrap_err(),
+            StoreError::NotFound(_)
+        ));
+        assert!(matches!(
+            s.blueprint_delete("01B").await.unwrap_err(),
+            StoreError::NotFound(_)
+        ));
     }
 }

@@ -26,8 +26,14 @@ fn latest_known_migration() -> i64 {
 
 fn open_error(path: &Path, err: sqlx::Error) -> StoreError {
     let text = err.to_string();
-    if text.contains("not a database") || text.contains("malformed") || text.contains("file is encrypted") {
-        StoreError::NotADatabase { path: path.to_path_buf(), detail: text }
+    if text.contains("not a database")
+        || text.contains("malformed")
+        || text.contains("file is encrypted")
+    {
+        StoreError::NotADatabase {
+            path: path.to_path_buf(),
+            detail: text,
+        }
     } else {
         StoreError::Sql(err)
     }
@@ -116,9 +122,15 @@ mod tests {
     async fn opens_in_wal_mode_with_migrations() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).await.unwrap();
-        let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&store.pool).await.unwrap();
+        let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
         assert_eq!(mode, "wal");
-        let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(&store.pool).await.unwrap();
+        let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
         assert_eq!(fk, 1);
         store.close().await;
         // reopening is fine and idempotent
@@ -129,17 +141,30 @@ mod tests {
     #[tokio::test]
     async fn refuses_a_database_from_a_newer_galley_without_touching_it() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).await.unwrap();
-        sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'future', 1, x'00', 0)")
-            .execute(&store.pool)
+        Store::open(dir.path()).await.unwrap().close().await;
+        // A future Galley's schema, written through one plain connection that leaves WAL mode,
+        // so the file alone holds the whole database.
+        let url = format!("sqlite://{}", dir.path().join(DB_FILE).display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query("PRAGMA journal_mode = DELETE")
+            .execute(&mut conn)
             .await
             .unwrap();
-        store.close().await;
+        sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (9999, 'future', 1, x'00', 0)")
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
         let before = std::fs::read(dir.path().join(DB_FILE)).unwrap();
         let err = Store::open(dir.path()).await.unwrap_err();
-        assert!(matches!(err, StoreError::NewerSchema { found: 9999, .. }), "{err}");
+        assert!(
+            matches!(err, StoreError::NewerSchema { found: 9999, .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("newer Galley"), "{err}");
-        assert_eq!(before, std::fs::read(dir.path().join(DB_FILE)).unwrap());
+        let after = std::fs::read(dir.path().join(DB_FILE)).unwrap();
+        assert!(before == after, "the refused database was modified");
+        assert!(!dir.path().join(format!("{DB_FILE}-wal")).exists());
     }
 
     #[tokio::test]
@@ -149,6 +174,9 @@ mod tests {
         std::fs::write(dir.path().join(DB_FILE), &junk).unwrap();
         let err = Store::open(dir.path()).await.unwrap_err();
         assert!(matches!(err, StoreError::NotADatabase { .. }), "{err}");
-        assert_eq!(std::fs::read(dir.path().join(DB_FILE)).unwrap(), junk);
+        assert!(
+            std::fs::read(dir.path().join(DB_FILE)).unwrap() == junk,
+            "the file was modified"
+        );
     }
 }

@@ -20,10 +20,12 @@ pub struct Draft {
 
 impl Store {
     pub async fn draft(&self, blueprint_id: &str) -> Result<Option<Draft>, StoreError> {
-        let row = sqlx::query("SELECT content, base_version, updated_at FROM drafts WHERE blueprint_id = ?1")
-            .bind(blueprint_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT content, base_version, updated_at FROM drafts WHERE blueprint_id = ?1",
+        )
+        .bind(blueprint_id)
+        .fetch_optional(&self.pool)
+        .await?;
         let Some(row) = row else { return Ok(None) };
         let content: String = row.try_get("content")?;
         Ok(Some(Draft {
@@ -55,7 +57,10 @@ impl Store {
     }
 
     pub async fn draft_delete(&self, blueprint_id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM drafts WHERE blueprint_id = ?1").bind(blueprint_id).execute(&self.pool).await?;
+        sqlx::query("DELETE FROM drafts WHERE blueprint_id = ?1")
+            .bind(blueprint_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 }
@@ -71,9 +76,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(dir.path()).await.unwrap();
         s.blueprint_insert("B", "b", &[], "t0").await.unwrap();
-        let mut c = BlueprintContent::default();
-        c.system = "work in progress ✍".into();
-        s.draft_put("B", &Draft { content: c.clone(), base_version: None, updated_at: "t1".into() }).await.unwrap();
+        let c = BlueprintContent {
+            system: "work in progress ✍".into(),
+            ..Default::default()
+        };
+        s.draft_put(
+            "B",
+            &Draft {
+                content: c.clone(),
+                base_version: None,
+                updated_at: "t1".into(),
+            },
+        )
+        .await
+        .unwrap();
         s.close().await;
         let s = Store::open(dir.path()).await.unwrap();
         let d = s.draft("B").await.unwrap().unwrap();

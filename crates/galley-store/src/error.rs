@@ -3,7 +3,11 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("the database {path} was written by a newer Galley (schema {found}; this Galley knows up to {known}). Update Galley, or set GALLEY_DATA_DIR to another folder. The file was not changed.")]
-    NewerSchema { path: PathBuf, found: i64, known: i64 },
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("{path} is not a Galley database or is damaged ({detail}). Move it aside and start again; it was not changed.")]
     NotADatabase { path: PathBuf, detail: String },
     #[error("cannot use the data folder {path}: {detail}")]

@@ -30,15 +30,19 @@ pub struct LabelMove {
 }
 
 fn parse_label(s: &str) -> Result<Label, StoreError> {
-    s.parse().map_err(|detail| StoreError::Corrupt { what: "label".into(), detail })
+    s.parse().map_err(|detail| StoreError::Corrupt {
+        what: "label".into(),
+        detail,
+    })
 }
 
 impl Store {
     pub async fn labels(&self, blueprint_id: &str) -> Result<Vec<LabelState>, StoreError> {
-        let rows = sqlx::query("SELECT label, version, moved_at FROM labels WHERE blueprint_id = ?1")
-            .bind(blueprint_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows =
+            sqlx::query("SELECT label, version, moved_at FROM labels WHERE blueprint_id = ?1")
+                .bind(blueprint_id)
+                .fetch_all(&self.pool)
+                .await?;
         let mut out = rows
             .iter()
             .map(|r| {
@@ -54,12 +58,17 @@ impl Store {
     }
 
     /// Version a label points at, if set.
-    pub async fn label_version(&self, blueprint_id: &str, label: Label) -> Result<Option<u32>, StoreError> {
-        let row: Option<(u32,)> = sqlx::query_as("SELECT version FROM labels WHERE blueprint_id = ?1 AND label = ?2")
-            .bind(blueprint_id)
-            .bind(label.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
+    pub async fn label_version(
+        &self,
+        blueprint_id: &str,
+        label: Label,
+    ) -> Result<Option<u32>, StoreError> {
+        let row: Option<(u32,)> =
+            sqlx::query_as("SELECT version FROM labels WHERE blueprint_id = ?1 AND label = ?2")
+                .bind(blueprint_id)
+                .bind(label.as_str())
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(row.map(|r| r.0))
     }
 
@@ -98,19 +107,21 @@ impl Store {
         now: &str,
     ) -> Result<Option<LabelMove>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let exists: Option<(u32,)> = sqlx::query_as("SELECT number FROM versions WHERE blueprint_id = ?1 AND number = ?2")
-            .bind(blueprint_id)
-            .bind(version)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let exists: Option<(u32,)> =
+            sqlx::query_as("SELECT number FROM versions WHERE blueprint_id = ?1 AND number = ?2")
+                .bind(blueprint_id)
+                .bind(version)
+                .fetch_optional(&mut *tx)
+                .await?;
         if exists.is_none() {
             return Err(StoreError::NotFound(format!("version {version}")));
         }
-        let current: Option<(u32,)> = sqlx::query_as("SELECT version FROM labels WHERE blueprint_id = ?1 AND label = ?2")
-            .bind(blueprint_id)
-            .bind(label.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
+        let current: Option<(u32,)> =
+            sqlx::query_as("SELECT version FROM labels WHERE blueprint_id = ?1 AND label = ?2")
+                .bind(blueprint_id)
+                .bind(label.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
         let from = current.map(|c| c.0);
         if from == Some(version) {
             return Ok(None);
@@ -164,21 +175,52 @@ mod tests {
         let mut c = BlueprintContent::default();
         for text in ["one", "two"] {
             c.system = text.into();
-            s.version_save("B", &c, text, "ada", "t1").await.unwrap().unwrap();
+            s.version_save("B", &c, text, "ada", "t1")
+                .await
+                .unwrap()
+                .unwrap();
         }
-        let m1 = s.label_move("B", Label::Prod, 2, "M1", "ada", "t2").await.unwrap().unwrap();
+        let m1 = s
+            .label_move("B", Label::Prod, 2, "M1", "ada", "t2")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((m1.from_version, m1.to_version), (None, 2));
-        assert!(s.label_move("B", Label::Prod, 2, "M2", "ada", "t3").await.unwrap().is_none());
-        let m3 = s.label_move("B", Label::Prod, 1, "M3", "bob", "t4").await.unwrap().unwrap();
+        assert!(s
+            .label_move("B", Label::Prod, 2, "M2", "ada", "t3")
+            .await
+            .unwrap()
+            .is_none());
+        let m3 = s
+            .label_move("B", Label::Prod, 1, "M3", "bob", "t4")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((m3.from_version, m3.to_version), (Some(2), 1));
-        s.label_move("B", Label::Dev, 2, "M4", "ada", "t5").await.unwrap();
-        assert!(matches!(s.label_move("B", Label::Staging, 9, "M5", "a", "t").await.unwrap_err(), StoreError::NotFound(_)));
+        s.label_move("B", Label::Dev, 2, "M4", "ada", "t5")
+            .await
+            .unwrap();
+        assert!(matches!(
+            s.label_move("B", Label::Staging, 9, "M5", "a", "t")
+                .await
+                .unwrap_err(),
+            StoreError::NotFound(_)
+        ));
 
         let labels = s.labels("B").await.unwrap();
-        assert_eq!(labels.iter().map(|l| (l.label, l.version)).collect::<Vec<_>>(), vec![(Label::Dev, 2), (Label::Prod, 1)]);
+        assert_eq!(
+            labels
+                .iter()
+                .map(|l| (l.label, l.version))
+                .collect::<Vec<_>>(),
+            vec![(Label::Dev, 2), (Label::Prod, 1)]
+        );
         assert_eq!(s.label_version("B", Label::Prod).await.unwrap(), Some(1));
         let moves = s.label_moves("B").await.unwrap();
-        assert_eq!(moves.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(), vec!["M4", "M3", "M1"]);
+        assert_eq!(
+            moves.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            vec!["M4", "M3", "M1"]
+        );
         assert_eq!(s.blueprint("B").await.unwrap().prod_version, Some(1));
     }
 }

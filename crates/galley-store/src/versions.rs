@@ -40,8 +40,10 @@ fn meta_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<VersionMeta, StoreErro
 }
 
 pub(crate) fn parse_content(json: &str, what: &str) -> Result<BlueprintContent, StoreError> {
-    serde_json::from_str(json)
-        .map_err(|e| StoreError::Corrupt { what: what.to_string(), detail: e.to_string() })
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt {
+        what: what.to_string(),
+        detail: e.to_string(),
+    })
 }
 
 impl Store {
@@ -137,7 +139,10 @@ impl Store {
         .bind(&meta.created_at)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM drafts WHERE blueprint_id = ?1").bind(blueprint_id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM drafts WHERE blueprint_id = ?1")
+            .bind(blueprint_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("UPDATE blueprints SET updated_at = ?2 WHERE id = ?1")
             .bind(blueprint_id)
             .bind(now)
@@ -158,20 +163,43 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = Store::open(dir.path()).await.unwrap();
         s.blueprint_insert("B", "b", &[], "t0").await.unwrap();
-        let mut c = BlueprintContent::default();
-        c.system = "one".into();
-        let v1 = s.version_save("B", &c, "first", "ada", "t1").await.unwrap().unwrap();
+        let mut c = BlueprintContent {
+            system: "one".into(),
+            ..Default::default()
+        };
+        let v1 = s
+            .version_save("B", &c, "first", "ada", "t1")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((v1.number, v1.parent), (1, None));
-        assert!(s.version_save("B", &c, "again", "ada", "t2").await.unwrap().is_none());
+        assert!(s
+            .version_save("B", &c, "again", "ada", "t2")
+            .await
+            .unwrap()
+            .is_none());
         c.system = "two".into();
-        let v2 = s.version_save("B", &c, "second", "ada", "t3").await.unwrap().unwrap();
+        let v2 = s
+            .version_save("B", &c, "second", "ada", "t3")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((v2.number, v2.parent), (2, Some(1)));
         let list = s.versions_list("B").await.unwrap();
-        assert_eq!(list.iter().map(|v| v.number).collect::<Vec<_>>(), vec![2, 1]);
+        assert_eq!(
+            list.iter().map(|v| v.number).collect::<Vec<_>>(),
+            vec![2, 1]
+        );
         assert_eq!(list[1].message, "first");
         assert_eq!(s.version("B", 1).await.unwrap().content.system, "one");
         assert_eq!(s.version_latest("B").await.unwrap().unwrap().meta.number, 2);
-        assert!(matches!(s.version("B", 7).await.unwrap_err(), StoreError::NotFound(_)));
-        assert!(matches!(s.version_save("nope", &c, "m", "a", "t").await.unwrap_err(), StoreError::NotFound(_)));
+        assert!(matches!(
+            s.version("B", 7).await.unwrap_err(),
+            StoreError::NotFound(_)
+        ));
+        assert!(matches!(
+            s.version_save("nope", &c, "m", "a", "t").await.unwrap_err(),
+            StoreError::NotFound(_)
+        ));
     }
 }

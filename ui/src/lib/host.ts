@@ -3,7 +3,6 @@
 
 import type {
   AppInfo,
-  BlueprintContent,
   BlueprintRef,
   BlueprintSummary,
   BlueprintsCreateReq,
@@ -103,7 +102,7 @@ async function currentHost(): Promise<Host> {
     host = tauriHost;
   } else {
     const { createMockHost } = await import('./mock/mockHost');
-    host = createMockHost({ seed: !import.meta.env.VITEST });
+    host = createMockHost({ seed: import.meta.env.MODE !== 'test' });
   }
   return host;
 }
@@ -135,21 +134,4 @@ export function installHandlers(handlers: Handlers): void {
 
 export function clearHandlers(): void {
   installed = {};
-}
-
-/** Content a new blueprint starts from (the engine's starter content). */
-export function starterContent(): BlueprintContent {
-  return {
-    system: '',
-    messages: [{ role: 'user', template: '' }],
-    variables: [],
-    model: {
-      provider: 'local',
-      modelId: 'SmolLM2-135M-Instruct',
-      maxTokens: 512,
-      temperature: 0.7,
-      topP: 0.9,
-      stopSequences: [],
-    },
-  };
 }

@@ -1,0 +1,29 @@
+//! Declares the app's commands so each gets an `allow-<command>` permission; the capability in
+//! `capabilities/default.json` grants exactly the ones the UI uses.
+
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "blueprints_list",
+    "blueprints_create",
+    "blueprints_rename",
+    "blueprints_set_tags",
+    "blueprints_duplicate",
+    "blueprints_delete",
+    "blueprints_open",
+    "versions_get",
+    "versions_save",
+    "versions_diff",
+    "labels_move",
+    "drafts_save",
+    "drafts_discard",
+    "templates_check",
+    "templates_render",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
+}

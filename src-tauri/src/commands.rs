@@ -1,0 +1,110 @@
+//! Tauri commands: one line each over the engine. Each takes one argument, `req`.
+
+use galley_engine::core::{ContentDiff, TemplateReport};
+use galley_engine::*;
+use tauri::State;
+
+use crate::AppState;
+
+type Res<T> = Result<T, EngineError>;
+
+#[tauri::command]
+pub async fn app_info(s: State<'_, AppState>) -> Res<AppInfo> {
+    Ok(s.engine()?.app_info())
+}
+
+#[tauri::command]
+pub async fn blueprints_list(
+    s: State<'_, AppState>,
+    req: BlueprintsListReq,
+) -> Res<Vec<BlueprintSummary>> {
+    s.engine()?.blueprints_list(req).await
+}
+
+#[tauri::command]
+pub async fn blueprints_create(
+    s: State<'_, AppState>,
+    req: BlueprintsCreateReq,
+) -> Res<BlueprintSummary> {
+    s.engine()?.blueprints_create(req).await
+}
+
+#[tauri::command]
+pub async fn blueprints_rename(
+    s: State<'_, AppState>,
+    req: BlueprintsRenameReq,
+) -> Res<BlueprintSummary> {
+    s.engine()?.blueprints_rename(req).await
+}
+
+#[tauri::command]
+pub async fn blueprints_set_tags(
+    s: State<'_, AppState>,
+    req: BlueprintsSetTagsReq,
+) -> Res<BlueprintSummary> {
+    s.engine()?.blueprints_set_tags(req).await
+}
+
+#[tauri::command]
+pub async fn blueprints_duplicate(
+    s: State<'_, AppState>,
+    req: BlueprintRef,
+) -> Res<BlueprintSummary> {
+    s.engine()?.blueprints_duplicate(req).await
+}
+
+#[tauri::command]
+pub async fn blueprints_delete(s: State<'_, AppState>, req: BlueprintRef) -> Res<()> {
+    s.engine()?.blueprints_delete(req).await
+}
+
+#[tauri::command]
+pub async fn blueprints_open(s: State<'_, AppState>, req: BlueprintRef) -> Res<BlueprintsOpenRes> {
+    s.engine()?.blueprints_open(req).await
+}
+
+#[tauri::command]
+pub async fn versions_get(s: State<'_, AppState>, req: VersionsGetReq) -> Res<Version> {
+    s.engine()?.versions_get(req).await
+}
+
+#[tauri::command]
+pub async fn versions_save(s: State<'_, AppState>, req: VersionsSaveReq) -> Res<VersionsSaveRes> {
+    s.engine()?.versions_save(req).await
+}
+
+#[tauri::command]
+pub async fn versions_diff(s: State<'_, AppState>, req: VersionsDiffReq) -> Res<ContentDiff> {
+    s.engine()?.versions_diff(req).await
+}
+
+#[tauri::command]
+pub async fn labels_move(s: State<'_, AppState>, req: LabelsMoveReq) -> Res<LabelsMoveRes> {
+    s.engine()?.labels_move(req).await
+}
+
+#[tauri::command]
+pub async fn drafts_save(s: State<'_, AppState>, req: DraftsSaveReq) -> Res<()> {
+    s.engine()?.drafts_save(req).await
+}
+
+#[tauri::command]
+pub async fn drafts_discard(s: State<'_, AppState>, req: BlueprintRef) -> Res<()> {
+    s.engine()?.drafts_discard(req).await
+}
+
+#[tauri::command]
+pub async fn templates_check(
+    s: State<'_, AppState>,
+    req: TemplatesCheckReq,
+) -> Res<TemplateReport> {
+    Ok(s.engine()?.templates_check(req))
+}
+
+#[tauri::command]
+pub async fn templates_render(
+    s: State<'_, AppState>,
+    req: TemplatesRenderReq,
+) -> Res<TemplatesRenderRes> {
+    Ok(s.engine()?.templates_render(req))
+}

@@ -1,0 +1,58 @@
+//! The Galley desktop app. Nothing here holds logic: every command is a one-line adapter over a
+//! `galley_engine::Engine` method, so the app, the CLI and the tests share one code path.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use galley_engine::{default_data_dir, Engine, EngineError};
+
+/// The engine, or why it could not open (a database from a newer Galley, an unusable data
+/// folder). In the latter case every command returns that error and the UI shows it.
+pub struct AppState(Result<Engine, EngineError>);
+
+impl AppState {
+    pub fn engine(&self) -> Result<&Engine, EngineError> {
+        self.0.as_ref().map_err(Clone::clone)
+    }
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GALLEY_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let data_dir = default_data_dir();
+    let engine = tauri::async_runtime::block_on(Engine::open(&data_dir));
+    match &engine {
+        Ok(_) => tracing::info!(data_dir = %data_dir.display(), "Galley started"),
+        Err(e) => tracing::error!(error = %e, "cannot open the data folder"),
+    }
+    tauri::Builder::default()
+        .manage(AppState(engine))
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::blueprints_list,
+            commands::blueprints_create,
+            commands::blueprints_rename,
+            commands::blueprints_set_tags,
+            commands::blueprints_duplicate,
+            commands::blueprints_delete,
+            commands::blueprints_open,
+            commands::versions_get,
+            commands::versions_save,
+            commands::versions_diff,
+            commands::labels_move,
+            commands::drafts_save,
+            commands::drafts_discard,
+            commands::templates_check,
+            commands::templates_render,
+        ])
+        .run(tauri::generate_context!())
+        .unwrap_or_else(|e| {
+            eprintln!("error: Galley could not start its window: {e}");
+            std::process::exit(1);
+        });
+}

@@ -1,0 +1,77 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { BlueprintSummary, BlueprintsOpenRes, TemplateReport, VersionsSaveReq, VersionsSaveRes } from '../bindings';
+import { call, installHandlers, setHost, toEngineError, type Commands, type Req, type Res } from './host';
+import { createMockHost } from './mock/mockHost';
+import { starterContent } from './content';
+
+describe('Commands map', () => {
+  it('ties each command to its request and response types', () => {
+    expectTypeOf<Req<'versions_save'>>().toEqualTypeOf<VersionsSaveReq>();
+    expectTypeOf<Res<'versions_save'>>().toEqualTypeOf<VersionsSaveRes>();
+    expectTypeOf<Res<'blueprints_list'>>().toEqualTypeOf<BlueprintSummary[]>();
+    expectTypeOf<Res<'blueprints_open'>>().toEqualTypeOf<BlueprintsOpenRes>();
+    expectTypeOf<Res<'templates_check'>>().toEqualTypeOf<TemplateReport>();
+    expectTypeOf<Res<'blueprints_delete'>>().toEqualTypeOf<null>();
+    expectTypeOf<Req<'app_info'>>().toEqualTypeOf<void>();
+    expectTypeOf<keyof Commands>().toEqualTypeOf<
+      | 'app_info' | 'blueprints_list' | 'blueprints_create' | 'blueprints_rename' | 'blueprints_set_tags'
+      | 'blueprints_duplicate' | 'blueprints_delete' | 'blueprints_open' | 'versions_get' | 'versions_save'
+      | 'versions_diff' | 'labels_move' | 'drafts_save' | 'drafts_discard' | 'templates_check' | 'templates_render'
+    >();
+    // @ts-expect-error a request of the wrong shape does not compile
+    void (() => call('blueprints_rename', { id: 'x' }));
+    // @ts-expect-error app_info takes no request
+    void (() => call('app_info', { search: '' }));
+  });
+});
+
+describe('call', () => {
+  it('answers from installed handlers first', async () => {
+    installHandlers({ blueprints_list: ({ search }) => [{ id: '1', name: `found ${search}`, tags: [], createdAt: '', updatedAt: '', latestVersion: 2, prodVersion: null, hasDraft: false }] });
+    const list = await call('blueprints_list', { search: 'tea' });
+    expect(list.map((b) => b.name)).toEqual(['found tea']);
+  });
+
+  it('rejects with an EngineError whatever the handler threw', async () => {
+    installHandlers({ blueprints_open: () => { throw 'boom'; } });
+    await expect(call('blueprints_open', { id: 'x' })).rejects.toEqual({ code: 'internal', message: 'boom' });
+    installHandlers({ blueprints_open: () => { throw { code: 'notFound', message: 'blueprint x not found' }; } });
+    await expect(call('blueprints_open', { id: 'x' })).rejects.toEqual({ code: 'notFound', message: 'blueprint x not found' });
+  });
+
+  it('normalises unknown rejections', () => {
+    expect(toEngineError(new Error('gone'))).toEqual({ code: 'internal', message: 'gone' });
+    expect(toEngineError({ code: 'weird', message: 'x' }).code).toBe('internal');
+    expect(toEngineError({ code: 'conflict', message: 'taken', extra: 1 })).toEqual({ code: 'conflict', message: 'taken' });
+  });
+});
+
+describe('mock host', () => {
+  it('creates, refuses duplicate names and saves versions like the engine', async () => {
+    setHost(createMockHost());
+    const a = await call('blueprints_create', { name: '  Greeter ', tags: ['Support'] });
+    expect(a).toMatchObject({ name: 'Greeter', tags: ['support'], latestVersion: null, hasDraft: false });
+    await expect(call('blueprints_create', { name: 'greeter', tags: [] })).rejects.toEqual({
+      code: 'conflict',
+      message: 'a blueprint named `greeter` already exists',
+    });
+    const content = { ...starterContent(), system: 'Hi {{ name }}' };
+    const first = await call('versions_save', { id: a.id, content, message: 'one' });
+    expect(first).toMatchObject({ created: true, version: { number: 1, message: 'one' } });
+    const again = await call('versions_save', { id: a.id, content, message: 'two' });
+    expect(again).toMatchObject({ created: false, version: { number: 1 } });
+    const bad = { ...content, system: 'Hi {{ name' };
+    await expect(call('versions_save', { id: a.id, content: bad, message: '' })).rejects.toMatchObject({ code: 'invalid' });
+  });
+
+  it('renders naively and reports missing values with their place', async () => {
+    setHost(createMockHost());
+    const content = { ...starterContent(), messages: [{ role: 'user' as const, template: 'Hello.\nTell me about {{ topc }} now.' }] };
+    const missing = await call('templates_render', { content, values: {} });
+    expect(missing.issues).toEqual([
+      { place: 'message 1 (user)', kind: 'missingValue', line: 2, column: 18, length: 4, message: 'undefined variable `topc`: give it a value or a default' },
+    ]);
+    const ok = await call('templates_render', { content, values: { topc: 'tea' } });
+    expect(ok.messages).toEqual([{ role: 'user', text: 'Hello.\nTell me about tea now.' }]);
+  });
+});

@@ -1,0 +1,68 @@
+// Demo blueprints for the mock host, so a plain browser shows a workbench with history.
+
+import type { BlueprintContent } from '../../bindings';
+import { starterContent } from '../content';
+import { moveLabel, saveVersion, type MockBlueprint, type MockState } from './mockHost';
+
+function content(system: string, user: string, extra: Partial<BlueprintContent> = {}): BlueprintContent {
+  return { ...starterContent(), system, messages: [{ role: 'user', template: user }], ...extra };
+}
+
+function blueprint(st: MockState, name: string, tags: string[], daysAgo: number): MockBlueprint {
+  const at = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+  const b: MockBlueprint = {
+    id: st.nextId(), name, tags, createdAt: at, updatedAt: at,
+    versions: [], labels: [], labelMoves: [], draft: null,
+  };
+  st.blueprints.push(b);
+  return b;
+}
+
+export function seedMock(st: MockState): void {
+  const support = blueprint(st, 'Support reply', ['support', 'email'], 6);
+  const v1 = content(
+    'You are a support agent for {{ product }}.\nAnswer politely.',
+    'Customer message:\n{{ message }}\n\nWrite a reply.',
+  );
+  saveVersion(st, support, v1, 'First draft');
+  const v2 = content(
+    'You are a friendly support agent for {{ product }}.\nAnswer politely and briefly.\nSign as {{ agent }}.',
+    'Customer message:\n{{ message }}\n\nWrite a reply in {{ language }}.',
+    {
+      variables: [
+        { name: 'product', type: 'string', default: 'Galley', description: 'Product name' },
+        { name: 'language', type: 'string', default: 'English', description: '' },
+      ],
+    },
+  );
+  saveVersion(st, support, v2, 'Friendlier tone, sign-off');
+  const v3 = { ...v2, model: { ...v2.model, temperature: 0.3, maxTokens: 768 } };
+  saveVersion(st, support, v3, 'Lower temperature');
+  moveLabel(st, support, 'dev', 3);
+  moveLabel(st, support, 'staging', 3);
+  moveLabel(st, support, 'prod', 2);
+
+  const notes = blueprint(st, 'Release notes', ['docs'], 3);
+  saveVersion(
+    st,
+    notes,
+    content(
+      'You turn commit messages into release notes.',
+      '{% for c in commits %}- {{ c }}\n{% endfor %}\nWrite notes for version {{ version }}.',
+      { variables: [{ name: 'commits', type: 'json', default: '["Fix login", "Faster search"]', description: '' }] },
+    ),
+    'Initial version',
+  );
+  moveLabel(st, notes, 'prod', 1);
+  notes.draft = {
+    content: content(
+      'You turn commit messages into concise release notes.',
+      '{% for c in commits %}- {{ c }}\n{% endfor %}\nWrite notes for version {{ version }}.',
+      { variables: [{ name: 'commits', type: 'json', default: '["Fix login", "Faster search"]', description: '' }] },
+    ),
+    baseVersion: 1,
+    updatedAt: new Date(Date.now() - 3_600_000).toISOString(),
+  };
+
+  blueprint(st, 'Ticket triage', ['support', 'classify'], 1);
+}

@@ -1,0 +1,5 @@
+// The environment labels, in promotion order.
+
+import type { Label } from '../bindings';
+
+export const LABELS: readonly Label[] = ['dev', 'staging', 'prod'];

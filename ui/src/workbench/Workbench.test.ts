@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import type { DraftsSaveReq } from '../bindings';
+import { call, installHandlers, setHost } from '../lib/host';
+import { createMockHost } from '../lib/mock/mockHost';
+import ConfirmHost from '../lib/ConfirmHost.svelte';
+import { Session } from './session.svelte';
+import Workbench from './Workbench.svelte';
+
+async function setup(name: string) {
+  setHost(createMockHost({ seed: true }));
+  const session = new Session();
+  await session.refreshList();
+  render(Workbench, { session, info: null });
+  render(ConfirmHost);
+  await fireEvent.click(screen.getAllByTestId('bp-item').find((el) => el.dataset.name === name)!);
+  await screen.findByTestId('editor-system');
+  return session;
+}
+
+const editorText = (testid: string) =>
+  Array.from(screen.getByTestId(testid).querySelectorAll('.cm-content .cm-line')).map((l) => l.textContent).join('\n');
+
+describe('Workbench', () => {
+  it('opens a blueprint into the editors, variables and preview', async () => {
+    await setup('Support reply');
+    expect(editorText('editor-system')).toBe(
+      'You are a friendly support agent for {{ product }}.\nAnswer politely and briefly.\nSign as {{ agent }}.',
+    );
+    expect(editorText('editor-message-0')).toContain('Write a reply in {{ language }}.');
+    expect((screen.getByTestId('message-role-0') as HTMLSelectElement).value).toBe('user');
+    await waitFor(() =>
+      expect(screen.getAllByTestId('var-row').map((r) => r.dataset.var)).toEqual(['product', 'agent', 'message', 'language']),
+    );
+    expect((screen.getByTestId('var-default-product') as HTMLInputElement).value).toBe('Galley');
+    expect(screen.getAllByTestId('preview-issue')).toHaveLength(2);
+    expect(screen.queryByTestId('dirty-indicator')).toBeNull();
+
+    await userEvent.type(screen.getByTestId('var-sample-agent'), 'Sam');
+    await userEvent.type(screen.getByTestId('var-sample-message'), 'Where is my order?');
+    await waitFor(() => expect(screen.getAllByTestId('preview-message')).toHaveLength(2));
+    const [system, user] = screen.getAllByTestId('preview-message');
+    expect(system!.textContent).toBe('You are a friendly support agent for Galley.\nAnswer politely and briefly.\nSign as Sam.');
+    expect(user!.dataset.role).toBe('user');
+    expect(user!.textContent).toContain('Where is my order?');
+  });
+
+  it('marks unsaved changes, autosaves a draft and shows labels and versions', async () => {
+    const session = await setup('Support reply');
+    const drafts: DraftsSaveReq[] = [];
+    installHandlers({ drafts_save: (req) => { drafts.push(req); return null; } });
+    session.setSystem('You are terse.');
+    await screen.findByTestId('dirty-indicator');
+    await waitFor(() => expect(editorText('editor-system')).toBe('You are terse.'));
+    await waitFor(() => expect(drafts).toHaveLength(1), { timeout: 2000 });
+    expect(drafts[0]).toMatchObject({ baseVersion: 3, content: { system: 'You are terse.' } });
+
+    expect(screen.getAllByTestId('version-item').map((v) => v.dataset.number)).toEqual(['3', '2', '1']);
+    const prod = screen.getAllByTestId('label-badge').find((b) => b.dataset.label === 'prod')!;
+    expect(prod.textContent).toContain('v2');
+    const v1 = screen.getAllByTestId('version-item').find((v) => v.dataset.number === '1')!;
+    await fireEvent.click(within(v1).getByTestId('label-move-prod'));
+    await waitFor(() => expect(prod.textContent).toContain('v1'));
+    const moves = screen.getAllByTestId('label-move-item');
+    expect(moves[0]!.textContent).toContain('v2 → v1');
+  });
+
+  it('shows a draft bar for a blueprint with a draft and discards it after confirmation', async () => {
+    const session = await setup('Release notes');
+    expect(screen.getByTestId('draft-bar').textContent).toContain('Unsaved changes from');
+    expect(editorText('editor-system')).toBe('You turn commit messages into concise release notes.');
+    expect(screen.getByTestId('dirty-indicator')).toBeTruthy();
+    await fireEvent.click(screen.getByTestId('draft-discard'));
+    await fireEvent.click(screen.getByTestId('confirm-ok'));
+    await waitFor(() => expect(editorText('editor-system')).toBe('You turn commit messages into release notes.'));
+    expect(screen.queryByTestId('draft-bar')).toBeNull();
+    expect(screen.queryByTestId('dirty-indicator')).toBeNull();
+    const open = await call('blueprints_open', { id: session.openId! });
+    expect(open.draft).toBeNull();
+  });
+
+  it('adds, reorders and removes messages', async () => {
+    const session = await setup('Support reply');
+    await fireEvent.click(screen.getByTestId('message-add'));
+    expect((screen.getByTestId('message-role-1') as HTMLSelectElement).value).toBe('assistant');
+    session.setMessage(1, 'Sure, happy to help.');
+    await fireEvent.click(screen.getByTestId('message-up-1'));
+    await waitFor(() => expect(editorText('editor-message-0')).toBe('Sure, happy to help.'));
+    expect(session.content.messages.map((m) => m.role)).toEqual(['assistant', 'user']);
+    await fireEvent.click(screen.getByTestId('message-remove-0'));
+    await fireEvent.click(screen.getByTestId('confirm-ok'));
+    await waitFor(() => expect(screen.queryByTestId('editor-message-1')).toBeNull());
+    expect(editorText('editor-message-0')).toContain('Customer message:');
+  });
+
+  it('opens the diff with Ctrl+D, previous against latest', async () => {
+    await setup('Support reply');
+    await fireEvent.keyDown(window, { key: 'd', ctrlKey: true });
+    await screen.findByTestId('diff-view');
+    expect((screen.getByTestId('diff-from') as HTMLSelectElement).value).toBe('2');
+    expect((screen.getByTestId('diff-to') as HTMLSelectElement).value).toBe('3');
+    await waitFor(() => expect(screen.getByTestId('diff-model').textContent).toContain('temperature'));
+    await fireEvent.keyDown(screen.getByTestId('diff-dialog'), { key: 'Escape' });
+    expect(screen.queryByTestId('diff-view')).toBeNull();
+  });
+});

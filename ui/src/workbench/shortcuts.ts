@@ -1,0 +1,37 @@
+// The workbench's keyboard shortcuts: one table for the handler and for the overlay.
+
+export type ShortcutId = 'save' | 'new' | 'search' | 'diff' | 'help';
+
+export const SHORTCUTS: ReadonlyArray<{ id: ShortcutId | 'close' | 'undo' | 'redo' | 'complete'; keys: string[]; what: string }> = [
+  { id: 'save', keys: ['Ctrl+S'], what: 'Save a version' },
+  { id: 'new', keys: ['Ctrl+N'], what: 'New blueprint' },
+  { id: 'search', keys: ['Ctrl+K', 'Ctrl+F'], what: 'Search the library' },
+  { id: 'diff', keys: ['Ctrl+D'], what: 'Compare versions' },
+  { id: 'help', keys: ['?', 'Ctrl+/'], what: 'Show these shortcuts' },
+  { id: 'close', keys: ['Esc'], what: 'Close a dialog' },
+  { id: 'undo', keys: ['Ctrl+Z'], what: 'Undo in an editor' },
+  { id: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], what: 'Redo in an editor' },
+  { id: 'complete', keys: ['Ctrl+Space'], what: 'Complete a variable name' },
+];
+
+function typingIn(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || typeof el.closest !== 'function') return false;
+  return !!el.closest('input, textarea, select, [contenteditable="true"], .cm-editor');
+}
+
+/** The shortcut a key press means, or null. Ctrl and Cmd are the same. */
+export function matchShortcut(e: KeyboardEvent): ShortcutId | null {
+  const mod = e.ctrlKey || e.metaKey;
+  const key = e.key.toLowerCase();
+  if (mod && !e.altKey) {
+    if (key === 's' && !e.shiftKey) return 'save';
+    if (key === 'n' && !e.shiftKey) return 'new';
+    if ((key === 'k' || key === 'f') && !e.shiftKey) return 'search';
+    if (key === 'd' && !e.shiftKey) return 'diff';
+    if (key === '/') return 'help';
+    return null;
+  }
+  if (e.key === '?' && !mod && !e.altKey && !typingIn(e.target)) return 'help';
+  return null;
+}
