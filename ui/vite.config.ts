@@ -4,6 +4,9 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 
 // Tauri serves the built files from the root of its own origin, so the default base "/" is right.
+// The policy the desktop window enforces; `npm run preview` serves the build under it too.
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'";
+
 export default defineConfig({
   plugins: [svelte(), svelteTesting()],
   clearScreen: false,
@@ -11,6 +14,10 @@ export default defineConfig({
     port: 1420,
     strictPort: true,
     watch: { ignored: ['**/src-tauri/**'] },
+  },
+  preview: {
+    port: 1421,
+    headers: { 'Content-Security-Policy': CSP },
   },
   build: {
     outDir: 'dist',

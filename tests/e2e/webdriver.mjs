@@ -1,6 +1,6 @@
 // A small W3C WebDriver client over fetch: just what the end-to-end tests need.
 
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecc';
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 export class WebDriverError extends Error {}
 

@@ -167,6 +167,7 @@ async function main() {
     await typeInEditor(s, 'editor-system', 'You are a friendly, brief support agent.');
     await s.waitFind('[data-testid="dirty-indicator"]');
     await new Promise((r) => setTimeout(r, 1500)); // the draft autosave is debounced
+    await s.waitFor('the toasts to fade', async () => (await s.findAll('[data-testid="toast"]')).length === 0, 10000);
     screenshot('docs/workbench.png');
     await s.quit();
     s = null;

@@ -108,6 +108,7 @@ impl Engine {
             labels: self.store.labels(&req.id).await?,
             label_moves: self.store.label_moves(&req.id).await?,
             draft: self.store.draft(&req.id).await?,
+            starter: BlueprintContent::default(),
             summary,
         })
     }
@@ -126,10 +127,5 @@ impl Engine {
     #[instrument(skip_all, fields(id = %req.id))]
     pub async fn drafts_discard(&self, req: BlueprintRef) -> Result<(), EngineError> {
         Ok(self.store.draft_delete(&req.id).await?)
-    }
-
-    /// Content a new blueprint starts from in the editor.
-    pub fn blueprints_starter(&self) -> BlueprintContent {
-        BlueprintContent::default()
     }
 }

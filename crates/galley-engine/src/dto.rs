@@ -56,6 +56,8 @@ pub struct BlueprintsOpenRes {
     /// Newest first.
     pub label_moves: Vec<LabelMove>,
     pub draft: Option<Draft>,
+    /// What the editor starts from when there is neither a version nor a draft.
+    pub starter: BlueprintContent,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

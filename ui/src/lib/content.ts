@@ -2,7 +2,10 @@
 
 import type { BlueprintContent, MessageTemplate } from '../bindings';
 
-/** Content a new blueprint starts from; mirrors the engine's default content. */
+/**
+ * Placeholder content while no blueprint is open, and the mock host's starter. An opened
+ * blueprint starts from the engine's `BlueprintsOpenRes.starter`.
+ */
 export function starterContent(): BlueprintContent {
   return {
     system: '',

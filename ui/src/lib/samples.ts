@@ -7,9 +7,8 @@ export function loadSamples(blueprintId: string): Record<string, string> {
     const raw = localStorage.getItem(PREFIX + blueprintId);
     const parsed: unknown = raw ? JSON.parse(raw) : {};
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
-    const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string') out[k] = v;
-    return out;
+    // fromEntries defines properties, so names like `constructor` work with a frozen prototype.
+    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
   } catch {
     return {};
   }

@@ -56,6 +56,13 @@ export const editorTheme = EditorView.theme({
     textUnderlineOffset: '3px',
   },
   '.cm-lintPoint:after': { borderBottomColor: 'var(--danger)' },
+  // The lint extension draws its markers and underlines with data: images, which the app's
+  // Content-Security-Policy blocks; these CSS-only versions replace them.
+  '.cm-lint-marker': { content: 'normal', width: '8px', height: '8px', borderRadius: '50%', margin: '6px 1px 0' },
+  '.cm-lint-marker-error': { content: 'normal', backgroundColor: 'var(--danger)' },
+  '.cm-lint-marker-warning': { content: 'normal', backgroundColor: 'var(--warn)' },
+  '.cm-lint-marker-info': { content: 'normal', backgroundColor: 'var(--accent)' },
+  '.cm-lintRange-info, .cm-lintRange-hint': { backgroundImage: 'none', textDecoration: 'underline dotted var(--accent)' },
   '.cm-gutter-lint': { width: '14px' },
   '.cm-gutter-lint .cm-gutterElement': { padding: '0 2px' },
 });

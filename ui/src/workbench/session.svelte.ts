@@ -177,7 +177,7 @@ export class Session {
       this.draftJson = res.draft ? JSON.stringify(res.draft.content) : null;
       this.draftNotice = res.draft?.updatedAt ?? null;
       this.samples = loadSamples(id);
-      this.replaceContent(res.draft?.content ?? res.latest?.content ?? starterContent());
+      this.replaceContent(res.draft?.content ?? res.latest?.content ?? res.starter);
       this.patchSummary(res.summary);
       await this.runChecks();
     } catch (e) {
@@ -274,8 +274,13 @@ export class Session {
     this.changed();
   }
 
+  /** The sample value typed for a variable ('' when none; safe for names like `constructor`). */
+  sample(name: string): string {
+    return Object.hasOwn(this.samples, name) ? (this.samples[name] ?? '') : '';
+  }
+
   setSample(name: string, value: string): void {
-    this.samples[name] = value;
+    this.samples = { ...this.samples, [name]: value };
     if (this.openId) storeSamples(this.openId, $state.snapshot(this.samples));
     this.scheduleChecks();
   }

@@ -10,7 +10,7 @@ import type {
   LabelState,
   Version,
 } from '../../bindings';
-import { cloneContent, sameContent } from '../content';
+import { starterContent, cloneContent, sameContent } from '../content';
 import { engineError, type Command, type Commands, type Host, type Req, type Res } from '../host';
 import { mockDiffContent } from './mockDiff';
 import { mockCheck, mockRender } from './mockTemplates';
@@ -191,6 +191,7 @@ function implementation(st: MockState): Impl {
         labels: b.labels.map((l) => ({ ...l })),
         labelMoves: b.labelMoves.map((m) => ({ ...m })),
         draft: b.draft ? { ...b.draft, content: cloneContent(b.draft.content) } : null,
+        starter: starterContent(),
       };
     },
     versions_get: ({ id, number }) => {
