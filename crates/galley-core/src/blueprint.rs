@@ -114,6 +114,18 @@ impl Default for BlueprintContent {
 }
 
 impl BlueprintContent {
+    /// A content of one system template and one user message, with default settings.
+    pub fn chat(system: &str, user: &str) -> Self {
+        BlueprintContent {
+            system: system.to_string(),
+            messages: vec![MessageTemplate {
+                role: Role::User,
+                template: user.to_string(),
+            }],
+            ..Default::default()
+        }
+    }
+
     /// A stable fingerprint of the content: SHA-256 of its canonical JSON, hex encoded.
     /// Two contents with the same hash are the same version.
     pub fn content_hash(&self) -> String {

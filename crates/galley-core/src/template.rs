@@ -373,17 +373,10 @@ fn is_ident_char(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::blueprint::{MessageTemplate, Role, VariableDecl};
+    use crate::blueprint::VariableDecl;
 
     fn content(system: &str, user: &str) -> BlueprintContent {
-        BlueprintContent {
-            system: system.into(),
-            messages: vec![MessageTemplate {
-                role: Role::User,
-                template: user.into(),
-            }],
-            ..Default::default()
-        }
+        BlueprintContent::chat(system, user)
     }
 
     fn vals(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

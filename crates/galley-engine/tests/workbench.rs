@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use galley_engine::core::diff::ChangeStatus;
-use galley_engine::core::{BlueprintContent, DiffOp, Label, MessageTemplate, Role};
+use galley_engine::core::{BlueprintContent, DiffOp, Label};
 use galley_engine::*;
 
 /// A clock that ticks one second per call, so times are distinct and predictable.
@@ -26,14 +26,7 @@ async fn engine(dir: &std::path::Path) -> Engine {
 }
 
 fn content(system: &str, user: &str) -> BlueprintContent {
-    BlueprintContent {
-        system: system.into(),
-        messages: vec![MessageTemplate {
-            role: Role::User,
-            template: user.into(),
-        }],
-        ..Default::default()
-    }
+    BlueprintContent::chat(system, user)
 }
 
 fn id(req: &str) -> BlueprintRef {
