@@ -18,6 +18,13 @@ const COMMANDS: &[&str] = &[
     "drafts_discard",
     "templates_check",
     "templates_render",
+    "settings_get",
+    "settings_save",
+    "aws_profiles_list",
+    "models_catalog",
+    "prices_info",
+    "tryrun_start",
+    "tryrun_cancel",
 ];
 
 fn main() {

@@ -1,7 +1,9 @@
 //! Tauri commands: one line each over the engine. Each takes one argument, `req`.
 
 use galley_engine::core::{ContentDiff, TemplateReport};
+use galley_engine::providers::{Catalog, StreamEvent};
 use galley_engine::*;
+use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::AppState;
@@ -107,4 +109,46 @@ pub async fn templates_render(
     req: TemplatesRenderReq,
 ) -> Res<TemplatesRenderRes> {
     Ok(s.engine()?.templates_render(req))
+}
+
+#[tauri::command]
+pub async fn settings_get(s: State<'_, AppState>) -> Res<AppSettings> {
+    s.engine()?.settings_get().await
+}
+
+#[tauri::command]
+pub async fn settings_save(s: State<'_, AppState>, req: AppSettings) -> Res<AppSettings> {
+    s.engine()?.settings_save(req).await
+}
+
+#[tauri::command]
+pub async fn aws_profiles_list(s: State<'_, AppState>) -> Res<AwsProfilesRes> {
+    s.engine()?.aws_profiles_list()
+}
+
+#[tauri::command]
+pub async fn models_catalog(s: State<'_, AppState>, req: ModelsCatalogReq) -> Res<Catalog> {
+    s.engine()?.models_catalog(req).await
+}
+
+#[tauri::command]
+pub async fn prices_info(s: State<'_, AppState>) -> Res<PricesInfo> {
+    s.engine()?.prices_info()
+}
+
+/// Streams the answer's events through the per-call channel; returns the outcome.
+#[tauri::command]
+pub async fn tryrun_start(
+    s: State<'_, AppState>,
+    req: TryRunReq,
+    on_event: Channel<StreamEvent>,
+) -> Res<TryRunRes> {
+    s.engine()?
+        .tryrun_start(req, &mut |e| drop(on_event.send(e)))
+        .await
+}
+
+#[tauri::command]
+pub async fn tryrun_cancel(s: State<'_, AppState>, req: TryRunCancelReq) -> Res<bool> {
+    Ok(s.engine()?.tryrun_cancel(req).await)
 }

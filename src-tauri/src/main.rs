@@ -49,6 +49,13 @@ fn main() {
             commands::drafts_discard,
             commands::templates_check,
             commands::templates_render,
+            commands::settings_get,
+            commands::settings_save,
+            commands::aws_profiles_list,
+            commands::models_catalog,
+            commands::prices_info,
+            commands::tryrun_start,
+            commands::tryrun_cancel,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -70,6 +70,34 @@ pub struct ModelSettings {
     pub top_p: Option<f64>,
     #[serde(default)]
     pub stop_sequences: Vec<String>,
+    /// Put a prompt-cache checkpoint after the system prompt (Bedrock `cachePoint`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(as = "Option<bool>", optional)]
+    pub cache_prompt: bool,
+    /// A Bedrock guardrail applied to the call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub guardrail: Option<GuardrailConfig>,
+    /// Model-specific request fields (Bedrock `additionalModelRequestFields`), e.g.
+    /// `{"top_k": 50}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "unknown")]
+    pub extra_fields: Option<serde_json::Value>,
+}
+
+/// A Bedrock guardrail by identifier and version (`DRAFT` or a number).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GuardrailConfig {
+    pub identifier: String,
+    pub version: String,
+    /// Keep the guardrail's assessment with the answer.
+    #[serde(default = "yes")]
+    pub trace: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Default for ModelSettings {
@@ -81,6 +109,9 @@ impl Default for ModelSettings {
             temperature: Some(0.7),
             top_p: Some(0.9),
             stop_sequences: Vec::new(),
+            cache_prompt: false,
+            guardrail: None,
+            extra_fields: None,
         }
     }
 }
@@ -173,6 +204,19 @@ mod tests {
         assert_eq!(json["model"]["modelId"], "SmolLM2-135M-Instruct");
         assert_eq!(json["model"]["maxTokens"], 512);
         assert_eq!(json["messages"][0]["role"], "user");
+    }
+
+    #[test]
+    fn optional_model_fields_keep_old_hashes() {
+        // Contents saved before these fields existed hash the same after.
+        let json = serde_json::to_value(BlueprintContent::default()).unwrap();
+        let model = json["model"].as_object().unwrap();
+        assert!(!model.contains_key("cachePrompt"));
+        assert!(!model.contains_key("guardrail"));
+        assert!(!model.contains_key("extraFields"));
+        let old = r#"{"system":"","messages":[],"variables":[],"model":{"provider":"local","modelId":"m","maxTokens":null,"temperature":null,"topP":null,"stopSequences":[]}}"#;
+        let c: BlueprintContent = serde_json::from_str(old).unwrap();
+        assert_eq!(serde_json::to_string(&c).unwrap(), old);
     }
 
     #[test]

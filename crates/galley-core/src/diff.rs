@@ -198,6 +198,20 @@ fn model_changes(old: &ModelSettings, new: &ModelSettings) -> Vec<FieldChange> {
     push_change(&mut out, "top p".into(), opt(&old.top_p), opt(&new.top_p));
     let stops = |m: &ModelSettings| Some(format!("{:?}", m.stop_sequences));
     push_change(&mut out, "stop sequences".into(), stops(old), stops(new));
+    push_change(
+        &mut out,
+        "prompt caching".into(),
+        Some(old.cache_prompt.to_string()),
+        Some(new.cache_prompt.to_string()),
+    );
+    let guard = |m: &ModelSettings| {
+        m.guardrail
+            .as_ref()
+            .map(|g| format!("{} v{}", g.identifier, g.version))
+    };
+    push_change(&mut out, "guardrail".into(), guard(old), guard(new));
+    let extra = |m: &ModelSettings| m.extra_fields.as_ref().map(|v| v.to_string());
+    push_change(&mut out, "extra fields".into(), extra(old), extra(new));
     out
 }
 

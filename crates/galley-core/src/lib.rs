@@ -12,7 +12,7 @@ pub mod text;
 pub mod version;
 
 pub use blueprint::{
-    BlueprintContent, MessageTemplate, ModelSettings, Role, VarType, VariableDecl,
+    BlueprintContent, GuardrailConfig, MessageTemplate, ModelSettings, Role, VarType, VariableDecl,
 };
 pub use diff::{ContentDiff, DiffLine, DiffOp, DiffSegment, FieldChange, TemplateDiff};
 pub use label::Label;

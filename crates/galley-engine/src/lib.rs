@@ -8,19 +8,27 @@ mod blueprints;
 mod data_dir;
 mod dto;
 mod error;
+mod settings;
 mod templates;
+mod tryrun;
 mod versions;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use galley_providers::{BedrockProvider, CancellationToken, Catalog};
 use galley_store::Store;
+use tokio::sync::Mutex;
 
 pub use data_dir::{default_data_dir, DATA_DIR_ENV};
 pub use dto::*;
 pub use error::{EngineError, ErrorCode};
 pub use galley_core as core;
+pub use galley_providers as providers;
 pub use galley_store::{BlueprintSummary, Draft, LabelMove, LabelState, Version, VersionMeta};
+pub use settings::{AppSettings, AwsProfilesRes, ModelsCatalogReq, PricesInfo, PRICES_FILE};
+pub use tryrun::{TryRunCancelReq, TryRunReq, TryRunRes};
 
 /// Where time comes from; tests pass a fixed clock.
 pub trait Clock: Send + Sync {
@@ -43,6 +51,12 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     author: String,
     data_dir: PathBuf,
+    /// Built from the settings on first use, dropped when they change.
+    bedrock: Arc<Mutex<Option<Arc<BedrockProvider>>>>,
+    /// The model catalog fetched in this session.
+    catalog: Arc<Mutex<Option<Catalog>>>,
+    /// Calls in flight, by the caller's run id, for cancellation.
+    running: Arc<Mutex<HashMap<String, CancellationToken>>>,
 }
 
 impl Engine {
@@ -62,6 +76,9 @@ impl Engine {
             clock,
             author,
             data_dir: data_dir.to_path_buf(),
+            bedrock: Arc::default(),
+            catalog: Arc::default(),
+            running: Arc::default(),
         })
     }
 

@@ -8,6 +8,10 @@ use std::path::PathBuf;
 use galley_engine::core::diff::ChangeStatus;
 use galley_engine::core::template::IssueKind;
 use galley_engine::core::*;
+use galley_engine::providers::{
+    BedrockSettings, Catalog, CatalogModel, ChatMessage, ChatOutcome, ChatRequest, GuardrailRef,
+    InferenceParams, Price, ProviderError, ProviderErrorCode, StopReason, StreamEvent, Usage,
+};
 use galley_engine::*;
 use ts_rs::TS;
 
@@ -28,6 +32,7 @@ fn expected() -> BTreeMap<String, String> {
         BlueprintContent,
         MessageTemplate,
         ModelSettings,
+        GuardrailConfig,
         Role,
         VarType,
         VariableDecl,
@@ -71,6 +76,29 @@ fn expected() -> BTreeMap<String, String> {
         TemplatesRenderRes,
         VersionSelector,
         AppInfo,
+        AppSettings,
+        AwsProfilesRes,
+        ModelsCatalogReq,
+        PricesInfo,
+        TryRunReq,
+        TryRunRes,
+        TryRunCancelReq,
+        // providers
+        BedrockSettings,
+        Catalog,
+        CatalogModel,
+        Price,
+        ChatOutcome,
+        ChatRequest,
+        ChatMessage,
+        galley_engine::providers::Role,
+        InferenceParams,
+        GuardrailRef,
+        Usage,
+        StopReason,
+        StreamEvent,
+        ProviderError,
+        ProviderErrorCode,
     );
     let index: String = files
         .keys()
@@ -81,6 +109,20 @@ fn expected() -> BTreeMap<String, String> {
         .collect();
     files.insert("index.ts".into(), index);
     files
+}
+
+#[test]
+fn every_import_is_generated() {
+    let files = expected();
+    for (name, text) in &files {
+        for line in text.lines().filter(|l| l.starts_with("import type")) {
+            let target = line.rsplit("\"./").next().unwrap().trim_end_matches("\";");
+            assert!(
+                files.contains_key(&format!("{target}.ts")),
+                "{name} imports {target}, which is not in the bindings list"
+            );
+        }
+    }
 }
 
 #[test]

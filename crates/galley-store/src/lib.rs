@@ -9,6 +9,7 @@ mod db;
 mod drafts;
 mod error;
 mod labels;
+mod settings;
 mod versions;
 
 pub use blueprints::BlueprintSummary;

@@ -1,0 +1,152 @@
+//! Settings commands: Bedrock connection (profile, region, endpoint), AWS profiles, the model
+//! catalog and the price table. Settings hold references only; credentials stay with the AWS
+//! SDK's own chain (environment, profiles, SSO, credential_process).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use galley_providers::{
+    list_profiles, offline_catalog, BedrockProvider, BedrockSettings, Catalog, Prices,
+};
+use serde::{Deserialize, Serialize};
+use tracing::instrument;
+use ts_rs::TS;
+
+use crate::{Engine, EngineError, ErrorCode};
+
+const BEDROCK_KEY: &str = "bedrock";
+/// The user's price overrides, next to the database.
+pub const PRICES_FILE: &str = "prices.json";
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AppSettings {
+    pub bedrock: BedrockSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsProfilesRes {
+    /// Profile names found in the AWS config and credentials files (names only).
+    pub profiles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelsCatalogReq {
+    /// Ask Bedrock again instead of using the catalog fetched earlier in this session.
+    #[serde(default)]
+    pub refresh: bool,
+}
+
+/// Where the price table comes from and where the user's overrides live.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PricesInfo {
+    pub as_of: String,
+    pub source: String,
+    pub overrides_file: String,
+    pub overrides_present: bool,
+}
+
+impl Engine {
+    #[instrument(skip_all)]
+    pub async fn settings_get(&self) -> Result<AppSettings, EngineError> {
+        let bedrock = self
+            .store
+            .setting::<BedrockSettings>(BEDROCK_KEY)
+            .await?
+            .unwrap_or_default();
+        Ok(AppSettings { bedrock })
+    }
+
+    /// Validates and stores the settings; the next model call uses them.
+    #[instrument(skip_all)]
+    pub async fn settings_save(&self, req: AppSettings) -> Result<AppSettings, EngineError> {
+        let bedrock = req
+            .bedrock
+            .validated()
+            .map_err(|e| EngineError::invalid(e.message))?;
+        self.store
+            .setting_put(BEDROCK_KEY, &bedrock, &self.now())
+            .await?;
+        *self.bedrock.lock().await = None;
+        *self.catalog.lock().await = None;
+        Ok(AppSettings { bedrock })
+    }
+
+    #[instrument(skip_all)]
+    pub fn aws_profiles_list(&self) -> Result<AwsProfilesRes, EngineError> {
+        let profiles = list_profiles().map_err(|e| EngineError::invalid(e.message))?;
+        Ok(AwsProfilesRes { profiles })
+    }
+
+    pub fn prices_file(&self) -> PathBuf {
+        self.data_dir.join(PRICES_FILE)
+    }
+
+    /// The bundled, dated price table with the user's overrides from `prices.json` applied.
+    pub fn prices(&self) -> Result<Prices, EngineError> {
+        let path = self.prices_file();
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Prices::with_overrides(&text)
+                .map_err(|e| EngineError::invalid(format!("{}: {e}", path.display()))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Prices::bundled()),
+            Err(e) => Err(EngineError::invalid(format!(
+                "cannot read {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+
+    pub fn prices_info(&self) -> Result<PricesInfo, EngineError> {
+        let prices = self.prices()?;
+        Ok(PricesInfo {
+            as_of: prices.as_of().to_string(),
+            source: prices.source().to_string(),
+            overrides_file: self.prices_file().display().to_string(),
+            overrides_present: self.prices_file().exists(),
+        })
+    }
+
+    /// The Bedrock models this account can call, with prices; the bundled table when Bedrock
+    /// cannot be reached (then `offline` says why).
+    #[instrument(skip_all)]
+    pub async fn models_catalog(&self, req: ModelsCatalogReq) -> Result<Catalog, EngineError> {
+        if !req.refresh {
+            if let Some(c) = self.catalog.lock().await.clone() {
+                return Ok(c);
+            }
+        }
+        let prices = self.prices()?;
+        let catalog = match self.bedrock_provider().await {
+            Ok(p) => p.catalog_or_offline(&prices).await,
+            Err(e) => {
+                let region = self
+                    .settings_get()
+                    .await?
+                    .bedrock
+                    .region
+                    .unwrap_or_else(|| "us-east-1".into());
+                offline_catalog(&prices, &region, Some(e.message))
+            }
+        };
+        *self.catalog.lock().await = Some(catalog.clone());
+        Ok(catalog)
+    }
+
+    /// The Bedrock provider for the current settings, built once and kept until they change.
+    pub(crate) async fn bedrock_provider(&self) -> Result<Arc<BedrockProvider>, EngineError> {
+        let mut slot = self.bedrock.lock().await;
+        if let Some(p) = slot.as_ref() {
+            return Ok(p.clone());
+        }
+        let settings = self.settings_get().await?.bedrock;
+        let provider = BedrockProvider::new(&settings)
+            .await
+            .map_err(|e| EngineError::new(ErrorCode::Invalid, e.message))?;
+        let provider = Arc::new(provider);
+        *slot = Some(provider.clone());
+        Ok(provider)
+    }
+}
