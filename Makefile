@@ -63,7 +63,9 @@ test-ui: deps-node
 test-e2e: setup
 	$(TAURI) build --debug --no-bundle --config '{"identifier":"$(E2E_IDENTIFIER)"}'
 	@mkdir -p $(dir $(E2E_BIN)) && cp target/debug/galley-app $(E2E_BIN)
+	cargo build -p bedrock-sim --locked
 	xvfb-run -a -s "-screen 0 1400x880x24" node tests/e2e/workbench.e2e.mjs $(E2E_BIN)
+	xvfb-run -a -s "-screen 0 1400x880x24" node tests/e2e/bedrock.e2e.mjs $(E2E_BIN) target/debug/bedrock-sim
 
 test: lint test-rust test-ui test-e2e
 	@echo "all test tiers passed"

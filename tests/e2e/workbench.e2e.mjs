@@ -5,75 +5,12 @@
 //
 // Usage (from the repo root, inside xvfb-run): node tests/e2e/workbench.e2e.mjs BINARY
 
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import assert from 'node:assert/strict';
-import { Session, Keys } from './webdriver.mjs';
+import { step, sandbox, startDriver, launch, typeInEditor, editorText, createBlueprint, screenshot } from './harness.mjs';
 
 const binary = resolve(process.argv[2] || 'target/e2e/galley-app');
-const port = 4444 + Math.floor(Math.random() * 1000);
-const root = mkdtempSync(join(tmpdir(), 'galley-e2e-'));
-const dataDir = join(root, 'data');
-const home = join(root, 'home');
-mkdirSync(home, { recursive: true });
-
-const env = {
-  ...process.env,
-  GALLEY_DATA_DIR: dataDir,
-  HOME: home,
-  XDG_DATA_HOME: join(home, '.local/share'),
-  XDG_CONFIG_HOME: join(home, '.config'),
-  XDG_CACHE_HOME: join(home, '.cache'),
-  WEBKIT_DISABLE_COMPOSITING_MODE: '1',
-  GALLEY_AUTHOR: 'e2e',
-  NO_AT_BRIDGE: '1',
-};
-
-function step(name) {
-  console.log(`  · ${name}`);
-}
-
-async function startDriver() {
-  const driver = spawn('tauri-driver', ['--port', String(port), '--native-driver', '/usr/bin/WebKitWebDriver'], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 20000;
-  for (;;) {
-    try {
-      const r = await fetch(`${base}/status`);
-      if (r.ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (Date.now() > until) throw new Error('tauri-driver did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { driver, base };
-}
-
-async function launch(base) {
-  const s = await Session.start(base, { alwaysMatch: { 'tauri:options': { application: binary } } });
-  await s.waitFind('[data-testid="bp-new"]', 30000);
-  return s;
-}
-
-async function typeInEditor(s, testid, text) {
-  const content = await s.waitFind(`[data-testid="${testid}"] .cm-content`);
-  await content.click();
-  await s.keys([Keys.CONTROL, 'a'], [Keys.BACKSPACE]);
-  await content.type(text);
-}
-
-async function editorText(s, testid) {
-  return s.exec(
-    `const el = document.querySelector('[data-testid="${testid}"] .cm-content');
-     return el ? Array.from(el.querySelectorAll('.cm-line')).map((l) => l.textContent).join('\\n') : null;`,
-  );
-}
 
 async function previewTexts(s) {
   return s.texts('[data-testid="preview-message"]');
@@ -91,27 +28,16 @@ async function versionNumbers(s) {
   return Promise.all(items.map((i) => i.attr('data-number')));
 }
 
-function screenshot(path) {
-  mkdirSync('docs', { recursive: true });
-  execFileSync('import', ['-window', 'root', path]);
-  console.log(`  · screenshot saved to ${path}`);
-}
-
 async function main() {
   assert.ok(existsSync(binary), `no app binary at ${binary}`);
-  const { driver, base } = await startDriver();
+  const box = sandbox();
+  const { driver, base } = await startDriver(box.env);
   let s;
   try {
-    s = await launch(base);
+    s = await launch(base, binary);
 
     step('create a blueprint');
-    await (await s.find('[data-testid="bp-new"]')).click();
-    const name = await s.waitFind('[data-testid="bp-new-name"]');
-    await name.type('Support reply' + Keys.ENTER);
-    await s.waitFor('the new blueprint to be selected', async () => {
-      const el = await s.find('[data-testid="bp-item"][data-name="Support reply"]');
-      return (await el.attr('aria-selected')) === 'true';
-    });
+    await createBlueprint(s, 'Support reply');
 
     step('type templates with a variable and see the preview');
     await typeInEditor(s, 'editor-system', 'You are a calm support agent.');
@@ -172,7 +98,7 @@ async function main() {
     await s.quit();
     s = null;
 
-    s = await launch(base);
+    s = await launch(base, binary);
     step('after the restart, everything is there');
     const item = await s.waitFind('[data-testid="bp-item"][data-name="Support reply"]');
     await item.click();
@@ -187,7 +113,7 @@ async function main() {
   } finally {
     if (s) await s.quit().catch(() => {});
     driver.kill();
-    rmSync(root, { recursive: true, force: true });
+    box.cleanup();
   }
 }
 

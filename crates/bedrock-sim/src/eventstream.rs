@@ -23,22 +23,24 @@ fn json_bytes(payload: &Value) -> Vec<u8> {
     serde_json::to_vec(payload).unwrap_or_default()
 }
 
+/// A frame with a JSON payload and, in this order, the headers `<type_header> <name>`,
+/// `:content-type application/json` and `:message-type <message_type>`.
+fn json_frame(type_header: &'static str, name: &str, message_type: &str, payload: &Value) -> Bytes {
+    let message = Message::new(json_bytes(payload))
+        .add_header(string_header(type_header, name))
+        .add_header(string_header(":content-type", "application/json"))
+        .add_header(string_header(":message-type", message_type));
+    encode(&message)
+}
+
 /// An event frame: `:message-type event`, `:event-type <name>`, the bare event JSON as payload.
 pub fn event_frame(event_type: &str, payload: &Value) -> Bytes {
-    let message = Message::new(json_bytes(payload))
-        .add_header(string_header(":event-type", event_type))
-        .add_header(string_header(":content-type", "application/json"))
-        .add_header(string_header(":message-type", "event"));
-    encode(&message)
+    json_frame(":event-type", event_type, "event", payload)
 }
 
 /// A modeled in-stream exception: `:message-type exception`, `:exception-type <lowerCamel>`.
 pub fn exception_frame(exception_type: &str, payload: &Value) -> Bytes {
-    let message = Message::new(json_bytes(payload))
-        .add_header(string_header(":exception-type", exception_type))
-        .add_header(string_header(":content-type", "application/json"))
-        .add_header(string_header(":message-type", "exception"));
-    encode(&message)
+    json_frame(":exception-type", exception_type, "exception", payload)
 }
 
 /// The same frame with its trailing message CRC changed.

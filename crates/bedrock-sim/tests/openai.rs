@@ -1,17 +1,24 @@
 //! The OpenAI-compatible routes over plain HTTP (reqwest).
 
+mod common;
+
 use bedrock_sim::{Fault, Script, Sim, SimConfig};
+use common::{get_json, post_json_with_bearer, sim_with};
 use serde_json::{json, Value};
 
 const MODEL: &str = "us.amazon.nova-pro-v1:0";
 
 async fn sim_with_key(key: Option<&str>) -> Sim {
-    Sim::start(SimConfig {
+    sim_with(SimConfig {
         openai_api_key: key.map(str::to_string),
         ..SimConfig::default()
     })
     .await
-    .unwrap()
+}
+
+/// `POST /v1/chat/completions`, with `key` as the bearer token when given.
+async fn chat(sim: &Sim, key: Option<&str>, body: &Value) -> reqwest::Response {
+    post_json_with_bearer(&sim.url(), "/v1/chat/completions", key, body).await
 }
 
 fn chat_body(stream: bool) -> Value {
@@ -40,13 +47,7 @@ fn sse_payloads(body: &str) -> Vec<String> {
 async fn streaming_chunks_concatenate_to_the_answer_with_usage() {
     let sim = sim_with_key(Some("sk-sim")).await;
     sim.script(MODEL, Script::text("Paris is the capital of France."));
-    let body = reqwest::Client::new()
-        .post(format!("{}/v1/chat/completions", sim.url()))
-        .bearer_auth("sk-sim")
-        .json(&chat_body(true))
-        .send()
-        .await
-        .unwrap();
+    let body = chat(&sim, Some("sk-sim"), &chat_body(true)).await;
     assert_eq!(body.status(), 200);
     assert_eq!(body.headers()["content-type"], "text/event-stream");
     let payloads = sse_payloads(&body.text().await.unwrap());
@@ -86,15 +87,7 @@ async fn non_streaming_completion_has_content_finish_reason_and_usage() {
     let sim = sim_with_key(None).await;
     let mut body = chat_body(false);
     body["max_tokens"] = json!(3);
-    let res: Value = reqwest::Client::new()
-        .post(format!("{}/v1/chat/completions", sim.url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let res: Value = chat(&sim, None, &body).await.json().await.unwrap();
     assert_eq!(res["object"], "chat.completion");
     assert_eq!(res["choices"][0]["message"]["content"], "echo: What is");
     assert_eq!(res["choices"][0]["finish_reason"], "length");
@@ -107,13 +100,7 @@ async fn non_streaming_completion_has_content_finish_reason_and_usage() {
 #[tokio::test]
 async fn a_wrong_key_gets_401_invalid_api_key() {
     let sim = sim_with_key(Some("sk-sim")).await;
-    let res = reqwest::Client::new()
-        .post(format!("{}/v1/chat/completions", sim.url()))
-        .bearer_auth("sk-wrong")
-        .json(&chat_body(false))
-        .send()
-        .await
-        .unwrap();
+    let res = chat(&sim, Some("sk-wrong"), &chat_body(false)).await;
     assert_eq!(res.status(), 401);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["message"], "Incorrect API key provided");
@@ -125,12 +112,7 @@ async fn a_wrong_key_gets_401_invalid_api_key() {
 #[tokio::test]
 async fn models_lists_catalog_ids() {
     let sim = sim_with_key(None).await;
-    let res: Value = reqwest::get(format!("{}/v1/models", sim.url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let res: Value = get_json(&sim.url(), "/v1/models").await;
     assert_eq!(res["object"], "list");
     let ids: Vec<&str> = res["data"]
         .as_array()
@@ -152,35 +134,18 @@ async fn models_lists_catalog_ids() {
 async fn faults_apply_to_the_openai_route() {
     let sim = sim_with_key(None).await;
     sim.fault(MODEL, Fault::throttle(1));
-    let client = reqwest::Client::new();
-    let url = format!("{}/v1/chat/completions", sim.url());
-    let res = client
-        .post(&url)
-        .json(&chat_body(false))
-        .send()
-        .await
-        .unwrap();
+    let res = chat(&sim, None, &chat_body(false)).await;
     assert_eq!(res.status(), 429);
     assert_eq!(res.headers()["retry-after"], "1");
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "rate_limit_exceeded");
 
     sim.fault(MODEL, Fault::TruncatedFrame { after_deltas: 2 });
-    let res = client
-        .post(&url)
-        .json(&chat_body(true))
-        .send()
-        .await
-        .unwrap();
+    let res = chat(&sim, None, &chat_body(true)).await;
     assert_eq!(res.status(), 200);
     let read = res.text().await;
     assert!(read.is_err(), "the connection drops mid-stream");
 
-    let res = client
-        .post(&url)
-        .json(&chat_body(false))
-        .send()
-        .await
-        .unwrap();
+    let res = chat(&sim, None, &chat_body(false)).await;
     assert_eq!(res.status(), 200, "faults are consumed");
 }

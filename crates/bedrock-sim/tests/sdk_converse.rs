@@ -11,8 +11,10 @@ use aws_sdk_bedrockruntime::types::{
     CountTokensInput, GuardrailConfiguration, GuardrailContentBlock, GuardrailContentSource,
     GuardrailTextBlock, GuardrailTrace, InferenceConfiguration, StopReason, SystemContentBlock,
 };
-use bedrock_sim::{Fault, Script};
-use common::{runtime, runtime_with_secret, sim, user};
+use bedrock_sim::{Fault, Script, SimConfig};
+use common::{
+    converse, runtime, runtime_with_config, runtime_with_secret, send_converse, sim, sim_with, user,
+};
 
 const NOVA_LITE: &str = "amazon.nova-lite-v1:0";
 const SONNET_45: &str = "anthropic.claude-sonnet-4-5-20250929-v1:0";
@@ -33,11 +35,7 @@ fn text_of(
 #[tokio::test]
 async fn converse_echoes_with_whitespace_token_usage() {
     let sim = sim().await;
-    let out = runtime(&sim)
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("What is the capital of France?"))
-        .send()
+    let out = send_converse(&sim, NOVA_LITE, "What is the capital of France?")
         .await
         .unwrap();
     let (text, role) = text_of(&out);
@@ -86,11 +84,7 @@ async fn a_scripted_profile_answers_with_its_script() {
         &profile,
         Script::text("Paris is the capital of France.").with_input_tokens(42),
     );
-    let out = runtime(&sim)
-        .converse()
-        .model_id(&profile)
-        .messages(user("Capital of France?"))
-        .send()
+    let out = send_converse(&sim, &profile, "Capital of France?")
         .await
         .unwrap();
     assert_eq!(text_of(&out).0, "Paris is the capital of France.");
@@ -114,10 +108,7 @@ async fn max_tokens_and_stop_sequences_cut_the_answer() {
     let sim = sim().await;
     sim.script(NOVA_LITE, Script::text("Paris is the capital of France."));
     let client = runtime(&sim);
-    let out = client
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("Capital?"))
+    let out = converse(&client, NOVA_LITE, "Capital?")
         .inference_config(InferenceConfiguration::builder().max_tokens(3).build())
         .send()
         .await
@@ -126,10 +117,7 @@ async fn max_tokens_and_stop_sequences_cut_the_answer() {
     assert_eq!(out.stop_reason(), &StopReason::MaxTokens);
     assert_eq!(out.usage().unwrap().output_tokens(), 3);
 
-    let out = client
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("Capital?"))
+    let out = converse(&client, NOVA_LITE, "Capital?")
         .inference_config(
             InferenceConfiguration::builder()
                 .stop_sequences(" of")
@@ -146,13 +134,7 @@ async fn max_tokens_and_stop_sequences_cut_the_answer() {
 async fn throttled_twice_then_served_on_the_third_attempt() {
     let sim = sim().await;
     sim.fault(NOVA_LITE, Fault::throttle(2));
-    let out = runtime(&sim)
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("hello"))
-        .send()
-        .await
-        .unwrap();
+    let out = send_converse(&sim, NOVA_LITE, "hello").await.unwrap();
     assert_eq!(text_of(&out).0, "echo: hello");
     let log = sim.requests();
     let attempts: Vec<Option<u32>> = log.iter().map(|r| r.attempt).collect();
@@ -169,13 +151,7 @@ async fn throttled_twice_then_served_on_the_third_attempt() {
 async fn throttled_three_times_surfaces_the_typed_throttling_error() {
     let sim = sim().await;
     sim.fault(NOVA_LITE, Fault::throttle(3));
-    let err = runtime(&sim)
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("hello"))
-        .send()
-        .await
-        .unwrap_err();
+    let err = send_converse(&sim, NOVA_LITE, "hello").await.unwrap_err();
     let service = err.into_service_error();
     assert!(
         matches!(service, ConverseError::ThrottlingException(_)),
@@ -201,13 +177,7 @@ async fn model_timeout_is_not_retried() {
             times: 1,
         },
     );
-    let err = runtime(&sim)
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("hello"))
-        .send()
-        .await
-        .unwrap_err();
+    let err = send_converse(&sim, NOVA_LITE, "hello").await.unwrap_err();
     assert!(matches!(
         err.into_service_error(),
         ConverseError::ModelTimeoutException(_)
@@ -218,13 +188,14 @@ async fn model_timeout_is_not_retried() {
 #[tokio::test]
 async fn a_wrong_secret_gets_403_with_the_signature_message() {
     let sim = sim().await;
-    let err = runtime_with_secret(&sim, "not-the-secret")
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("hello"))
-        .send()
-        .await
-        .unwrap_err();
+    let err = converse(
+        &runtime_with_secret(&sim, "not-the-secret"),
+        NOVA_LITE,
+        "hello",
+    )
+    .send()
+    .await
+    .unwrap_err();
     assert_eq!(err.raw_response().map(|r| r.status().as_u16()), Some(403));
     let service = err.into_service_error();
     assert_eq!(service.code(), Some("InvalidSignatureException"));
@@ -239,17 +210,12 @@ async fn a_wrong_secret_gets_403_with_the_signature_message() {
 
 #[tokio::test]
 async fn an_unknown_access_key_is_an_unrecognized_client() {
-    let sim = bedrock_sim::Sim::start(bedrock_sim::SimConfig {
+    let sim = sim_with(SimConfig {
         access_key_id: "AKIDSOMEONEELSE".into(),
         ..Default::default()
     })
-    .await
-    .unwrap();
-    let err = runtime(&sim)
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("hello"))
-        .send()
+    .await;
+    let err = send_converse(&sim, NOVA_LITE, "hello")
         .await
         .unwrap_err()
         .into_service_error();
@@ -264,13 +230,7 @@ async fn an_unknown_access_key_is_an_unrecognized_client() {
 async fn model_id_errors_match_bedrock() {
     let sim = sim().await;
     let client = runtime(&sim);
-    let call = |id: &'static str| {
-        client
-            .converse()
-            .model_id(id)
-            .messages(user("hello"))
-            .send()
-    };
+    let call = |id: &'static str| converse(&client, id, "hello").send();
 
     let err = call(SONNET_45).await.unwrap_err().into_service_error();
     assert!(
@@ -329,12 +289,13 @@ async fn guardrail_blocks_blockme_and_traces_the_assessment() {
         .guardrail_version("DRAFT")
         .trace(GuardrailTrace::Enabled)
         .build();
-    let out = runtime(&sim)
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("please BLOCKME now"))
-        .guardrail_config(guardrail.clone())
-        .send()
+    let client = runtime(&sim);
+    let guarded = |prompt: &str, guardrail: GuardrailConfiguration| {
+        converse(&client, NOVA_LITE, prompt)
+            .guardrail_config(guardrail)
+            .send()
+    };
+    let out = guarded("please BLOCKME now", guardrail.clone())
         .await
         .unwrap();
     assert_eq!(
@@ -353,14 +314,7 @@ async fn guardrail_blocks_blockme_and_traces_the_assessment() {
     assert_eq!(word.r#match(), "BLOCKME");
     assert_eq!(word.action().as_str(), "BLOCKED");
 
-    let clean = runtime(&sim)
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("a harmless question"))
-        .guardrail_config(guardrail)
-        .send()
-        .await
-        .unwrap();
+    let clean = guarded("a harmless question", guardrail).await.unwrap();
     assert_eq!(clean.stop_reason(), &StopReason::EndTurn);
     assert!(clean.trace().unwrap().guardrail().is_some());
 
@@ -369,14 +323,7 @@ async fn guardrail_blocks_blockme_and_traces_the_assessment() {
         .guardrail_identifier("gr-sim")
         .guardrail_version("DRAFT")
         .build();
-    let blocked = runtime(&sim)
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("BLOCKME"))
-        .guardrail_config(untraced)
-        .send()
-        .await
-        .unwrap();
+    let blocked = guarded("BLOCKME", untraced).await.unwrap();
     assert_eq!(blocked.stop_reason(), &StopReason::GuardrailIntervened);
     assert!(blocked.trace().is_none());
 }
@@ -386,9 +333,7 @@ async fn a_cache_point_writes_then_reads_the_prefix() {
     let sim = sim().await;
     let client = runtime(&sim);
     let send = || {
-        client
-            .converse()
-            .model_id(NOVA_LITE)
+        converse(&client, NOVA_LITE, "Capital of France?")
             .system(SystemContentBlock::Text(
                 "You answer questions about geography.".into(),
             ))
@@ -398,7 +343,6 @@ async fn a_cache_point_writes_then_reads_the_prefix() {
                     .build()
                     .unwrap(),
             ))
-            .messages(user("Capital of France?"))
             .send()
     };
     let first = send().await.unwrap();
@@ -472,13 +416,14 @@ async fn unsigned_bearer_requests_are_accepted_and_logged_without_a_signature_ve
             None,
         ))
         .build();
-    let out = aws_sdk_bedrockruntime::Client::from_conf(config)
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("hi there"))
-        .send()
-        .await
-        .unwrap();
+    let out = converse(
+        &aws_sdk_bedrockruntime::Client::from_conf(config),
+        NOVA_LITE,
+        "hi there",
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(text_of(&out).0, "echo: hi there");
     let r = &sim.requests()[0];
     assert_eq!(r.signature_valid, None);
@@ -516,32 +461,21 @@ async fn a_delay_fault_trips_the_client_operation_timeout() {
     use aws_sdk_bedrockruntime::error::SdkError;
     let sim = sim().await;
     sim.fault(NOVA_LITE, Fault::Delay(std::time::Duration::from_secs(3)));
-    let config = runtime(&sim)
-        .config()
-        .to_builder()
-        .timeout_config(
+    let client = runtime_with_config(&sim, |config| {
+        config.timeout_config(
             TimeoutConfig::builder()
                 .operation_timeout(std::time::Duration::from_millis(300))
                 .build(),
         )
-        .build();
+    });
     let started = std::time::Instant::now();
-    let err = aws_sdk_bedrockruntime::Client::from_conf(config)
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("hello"))
+    let err = converse(&client, NOVA_LITE, "hello")
         .send()
         .await
         .unwrap_err();
     assert!(matches!(err, SdkError::TimeoutError(_)), "{err:?}");
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
     // the delay was consumed: the next call answers at once
-    let out = runtime(&sim)
-        .converse()
-        .model_id(NOVA_LITE)
-        .messages(user("hello"))
-        .send()
-        .await
-        .unwrap();
+    let out = send_converse(&sim, NOVA_LITE, "hello").await.unwrap();
     assert_eq!(text_of(&out).0, "echo: hello");
 }

@@ -10,7 +10,7 @@ use aws_sdk_bedrockruntime::types::{
     ContentBlockDelta, ConversationRole, ConverseStreamOutput, StopReason,
 };
 use bedrock_sim::{Fault, Script, Sim, SimConfig};
-use common::{runtime, sim, user};
+use common::{converse_stream, runtime, runtime_with_config, sim, sim_with};
 
 const HAIKU: &str = "us.anthropic.claude-3-5-haiku-20241022-v1:0";
 const PARIS: &str = "Paris is the capital of France.";
@@ -26,10 +26,7 @@ struct Received {
 }
 
 async fn run(sim: &Sim, model: &str, prompt: &str) -> Received {
-    let mut out = runtime(sim)
-        .converse_stream()
-        .model_id(model)
-        .messages(user(prompt))
+    let mut out = converse_stream(&runtime(sim), model, prompt)
         .send()
         .await
         .expect("stream opens");
@@ -179,13 +176,12 @@ async fn a_stall_pauses_then_completes() {
 
 #[tokio::test]
 async fn pacing_follows_ttft_and_tokens_per_second() {
-    let sim = Sim::start(SimConfig {
+    let sim = sim_with(SimConfig {
         ttft: Duration::from_millis(100),
         tokens_per_sec: Some(50.0),
         ..SimConfig::default()
     })
-    .await
-    .unwrap();
+    .await;
     sim.script(HAIKU, Script::text(PARIS));
     let started = Instant::now();
     let r = run(&sim, HAIKU, "capital?").await;
@@ -214,20 +210,14 @@ async fn converse_stream_has_no_stalled_stream_protection_in_the_sdk() {
             duration: Duration::from_millis(1500),
         },
     );
-    let config = runtime(&sim)
-        .config()
-        .to_builder()
-        .stalled_stream_protection(
+    let client = runtime_with_config(&sim, |config| {
+        config.stalled_stream_protection(
             StalledStreamProtectionConfig::enabled()
                 .grace_period(Duration::from_millis(200))
                 .build(),
         )
-        .build();
-    let client = aws_sdk_bedrockruntime::Client::from_conf(config);
-    let mut out = client
-        .converse_stream()
-        .model_id(HAIKU)
-        .messages(user("capital?"))
+    });
+    let mut out = converse_stream(&client, HAIKU, "capital?")
         .send()
         .await
         .unwrap();

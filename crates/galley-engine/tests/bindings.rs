@@ -91,7 +91,6 @@ fn expected() -> BTreeMap<String, String> {
         ChatOutcome,
         ChatRequest,
         ChatMessage,
-        galley_engine::providers::Role,
         InferenceParams,
         GuardrailRef,
         Usage,

@@ -71,7 +71,27 @@ mod ts_tests {
         }
         assert!(ChatOutcome::decl().contains("ttftMs: number | null"));
         assert!(BedrockSettings::decl().contains("timeoutSecs: number"));
-        // galley-core already exports a `Role`
-        assert_eq!(Role::name(), "ChatRole");
+    }
+
+    #[test]
+    fn chat_messages_use_the_core_role_with_the_same_wire_names() {
+        let role: galley_core::Role = ChatMessage::assistant("Hi").role;
+        assert_eq!(role, Role::Assistant);
+        assert_eq!(Role::name(), "Role");
+        assert_eq!(
+            ChatMessage::decl(),
+            "type ChatMessage = { role: Role, text: string, };"
+        );
+        assert_eq!(
+            serde_json::to_value(ChatMessage::user("Hi")).unwrap(),
+            serde_json::json!({"role": "user", "text": "Hi"})
+        );
+        assert_eq!(
+            serde_json::from_value::<ChatMessage>(
+                serde_json::json!({"role": "assistant", "text": "Hello"})
+            )
+            .unwrap(),
+            ChatMessage::assistant("Hello")
+        );
     }
 }

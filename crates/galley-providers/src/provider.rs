@@ -11,24 +11,9 @@ use ts_rs::TS;
 
 use crate::error::ProviderError;
 
-/// Who speaks a chat message. System text travels separately, in [`ChatRequest::system`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(rename = "ChatRole")]
-pub enum Role {
-    User,
-    Assistant,
-}
-
-impl Role {
-    /// `"user"` or `"assistant"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::User => "user",
-            Role::Assistant => "assistant",
-        }
-    }
-}
+/// Who speaks a chat message: the role of galley-core's message templates. System text travels
+/// separately, in [`ChatRequest::system`].
+pub use galley_core::Role;
 
 /// One turn of the conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

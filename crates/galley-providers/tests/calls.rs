@@ -7,21 +7,8 @@ use std::time::Duration;
 
 use bedrock_sim::{Script, SimConfig};
 use common::*;
-use galley_providers::{
-    ChatMessage, GuardrailRef, Prices, Provider, StopReason, StreamEvent, Usage,
-};
+use galley_providers::{ChatMessage, GuardrailRef, Prices, StopReason, StreamEvent, Usage};
 use serde_json::json;
-use tokio_util::sync::CancellationToken;
-
-fn texts(events: &[StreamEvent]) -> Vec<String> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            StreamEvent::TextDelta(t) => Some(t.clone()),
-            _ => None,
-        })
-        .collect()
-}
 
 #[tokio::test]
 async fn streams_text_usage_stop_reason_and_measures_ttft() {
@@ -38,11 +25,8 @@ async fn streams_text_usage_stop_reason_and_measures_ttft() {
     req.params.temperature = Some(0.25);
     req.params.top_p = Some(0.5);
 
-    let mut events = Vec::new();
-    let out = p
-        .stream(&req, &CancellationToken::new(), &mut |e| events.push(e))
-        .await
-        .unwrap();
+    let (result, events) = streamed_with_events(&p, &req).await;
+    let out = result.unwrap();
 
     assert_eq!(out.text, "Paris is the capital of France.");
     assert_eq!(out.stop_reason, "end_turn");
@@ -64,7 +48,7 @@ async fn streams_text_usage_stop_reason_and_measures_ttft() {
     assert!(out.latency_ms >= ttft);
 
     assert_eq!(events.first(), Some(&StreamEvent::Started));
-    let deltas = texts(&events);
+    let deltas = text_deltas(&events);
     assert_eq!(deltas.len(), 6, "{deltas:?}");
     assert_eq!(deltas.concat(), out.text);
     assert_eq!(
@@ -102,7 +86,7 @@ async fn complete_uses_converse() {
     let sim = sim().await;
     let p = provider(&sim).await;
     let req = ask(HAIKU_35, "Say hello to the team");
-    let out = p.complete(&req, &CancellationToken::new()).await.unwrap();
+    let out = completed(&p, &req).await.unwrap();
     assert_eq!(out.text, "echo: Say hello to the team");
     assert_eq!(out.stop_reason, "end_turn");
     assert_eq!(
@@ -135,11 +119,8 @@ async fn conversation_roles_extra_fields_and_limits_reach_the_wire() {
     req.params.stop_sequences = vec!["###".into()];
     req.extra_fields = Some(json!({"top_k": 50, "reasoning": {"enabled": false}}));
 
-    let mut events = Vec::new();
-    let out = p
-        .stream(&req, &CancellationToken::new(), &mut |e| events.push(e))
-        .await
-        .unwrap();
+    let (result, events) = streamed_with_events(&p, &req).await;
+    let out = result.unwrap();
     assert_eq!(out.text, "one two");
     assert_eq!(out.stop_reason, "max_tokens");
     assert_eq!(out.usage.output_tokens, 2);
@@ -177,14 +158,11 @@ async fn guardrail_intervention_and_trace_are_kept_streaming_and_not() {
     let mut req = ask(HAIKU_35, "please BLOCKME now");
     req.guardrail = Some(guardrail());
 
-    let mut events = Vec::new();
-    let streamed = p
-        .stream(&req, &CancellationToken::new(), &mut |e| events.push(e))
-        .await
-        .unwrap();
-    let completed = p.complete(&req, &CancellationToken::new()).await.unwrap();
+    let (result, events) = streamed_with_events(&p, &req).await;
+    let from_stream = result.unwrap();
+    let from_converse = completed(&p, &req).await.unwrap();
 
-    for out in [&streamed, &completed] {
+    for out in [&from_stream, &from_converse] {
         assert_eq!(out.text, "Sorry, the model cannot answer this question.");
         assert_eq!(out.stop_reason, "guardrail_intervened");
         let trace = out.guardrail_trace.as_ref().expect("guardrail trace");
@@ -214,7 +192,7 @@ async fn guardrail_intervention_and_trace_are_kept_streaming_and_not() {
         trace: false,
         ..guardrail()
     });
-    let out = p.complete(&quiet, &CancellationToken::new()).await.unwrap();
+    let out = completed(&p, &quiet).await.unwrap();
     assert_eq!(out.text, "echo: a harmless question");
     assert_eq!(out.guardrail_trace, None);
     assert_eq!(
@@ -239,14 +217,8 @@ async fn cache_point_writes_then_reads_and_costs_follow_the_price_table() {
     req.system = Some("You are a terse assistant for geography questions.".into());
     req.cache_point = true;
 
-    let first = p
-        .stream(&req, &CancellationToken::new(), &mut |_| {})
-        .await
-        .unwrap();
-    let second = p
-        .stream(&req, &CancellationToken::new(), &mut |_| {})
-        .await
-        .unwrap();
+    let first = streamed(&p, &req).await.unwrap();
+    let second = streamed(&p, &req).await.unwrap();
 
     // 8 system words before the cache point; 3 user words after it; "echo: Capital of France?"
     assert_eq!(
@@ -292,14 +264,7 @@ async fn profile_ids_are_sent_encoded_and_answer() {
     let sim = sim().await;
     let p = provider(&sim).await;
     let id = format!("us.{SONNET_45}");
-    let out = p
-        .stream(
-            &ask(&id, "hi there"),
-            &CancellationToken::new(),
-            &mut |_| {},
-        )
-        .await
-        .unwrap();
+    let out = streamed(&p, &ask(&id, "hi there")).await.unwrap();
     assert_eq!(out.text, "echo: hi there");
     let log = sim.requests();
     assert_eq!(log[0].model_id.as_deref(), Some(id.as_str()));

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use galley_providers::{BedrockProvider, BedrockSettings, Prices};
+use galley_providers::Prices;
 
 #[tokio::test]
 async fn merges_models_and_profiles_hides_legacy_and_joins_prices() {
@@ -69,20 +69,8 @@ async fn merges_models_and_profiles_hides_legacy_and_joins_prices() {
 
 #[tokio::test]
 async fn unreachable_control_plane_gives_the_offline_catalog() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    let p = BedrockProvider::with_credentials(
-        &BedrockSettings {
-            endpoint_url: Some(url.clone()),
-            region: Some("us-east-1".into()),
-            initial_backoff_ms: 10,
-            ..BedrockSettings::default()
-        },
-        credentials(),
-    )
-    .await
-    .unwrap();
+    let url = unused_local_url();
+    let p = provider_at(&url).await;
     let catalog = p.catalog_or_offline(&Prices::bundled()).await;
     assert!(catalog.offline);
     let reason = catalog.offline_reason.unwrap();

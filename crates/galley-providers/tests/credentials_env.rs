@@ -7,9 +7,8 @@ mod common;
 
 use common::*;
 use galley_providers::{
-    list_profiles, BedrockProvider, BedrockSettings, Provider, ProviderErrorCode,
+    list_profiles, BedrockProvider, BedrockSettings, ProviderError, ProviderErrorCode,
 };
-use tokio_util::sync::CancellationToken;
 
 const CONFIG: &str = "\
 [profile sso-dev]
@@ -55,6 +54,20 @@ fn isolate_environment(dir: &std::path::Path) {
     std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"));
 }
 
+/// The error of a Converse call with credentials from the default chain, which must be
+/// `noCredentials`.
+async fn no_credentials_error(settings: &BedrockSettings) -> ProviderError {
+    let p = BedrockProvider::new(settings).await.unwrap();
+    let err = completed(&p, &ask(HAIKU_35, "x")).await.unwrap_err();
+    assert_eq!(
+        err.code,
+        ProviderErrorCode::NoCredentials,
+        "{}",
+        err.message
+    );
+    err
+}
+
 #[tokio::test]
 async fn profiles_from_the_default_chain() {
     let dir = tempfile::tempdir().unwrap();
@@ -78,8 +91,7 @@ async fn profiles_from_the_default_chain() {
     // static keys from the credentials file, region from the profile
     let p = BedrockProvider::new(&with_profile("static")).await.unwrap();
     assert_eq!(p.region(), "us-east-1");
-    let out = p
-        .complete(&ask(HAIKU_35, "from a profile"), &CancellationToken::new())
+    let out = completed(&p, &ask(HAIKU_35, "from a profile"))
         .await
         .unwrap();
     assert_eq!(out.text, "echo: from a profile");
@@ -89,10 +101,7 @@ async fn profiles_from_the_default_chain() {
     let p = BedrockProvider::new(&with_profile("sso-dev"))
         .await
         .unwrap();
-    let err = p
-        .stream(&ask(HAIKU_35, "x"), &CancellationToken::new(), &mut |_| {})
-        .await
-        .unwrap_err();
+    let err = streamed(&p, &ask(HAIKU_35, "x")).await.unwrap_err();
     assert_eq!(err.code, ProviderErrorCode::SsoExpired, "{}", err.message);
     assert_eq!(
         err.message,
@@ -100,31 +109,11 @@ async fn profiles_from_the_default_chain() {
     );
 
     // a profile without any credentials
-    let p = BedrockProvider::new(&with_profile("empty")).await.unwrap();
-    let err = p
-        .complete(&ask(HAIKU_35, "x"), &CancellationToken::new())
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.code,
-        ProviderErrorCode::NoCredentials,
-        "{}",
-        err.message
-    );
+    let err = no_credentials_error(&with_profile("empty")).await;
     assert!(err.message.contains("profile `empty`"), "{}", err.message);
 
     // a profile that does not exist
-    let p = BedrockProvider::new(&with_profile("ghost")).await.unwrap();
-    let err = p
-        .complete(&ask(HAIKU_35, "x"), &CancellationToken::new())
-        .await
-        .unwrap_err();
-    assert_eq!(
-        err.code,
-        ProviderErrorCode::NoCredentials,
-        "{}",
-        err.message
-    );
+    let err = no_credentials_error(&with_profile("ghost")).await;
     assert_eq!(
         err.message,
         "profile `ghost` is not defined in the AWS config files: choose another profile in Settings or run `aws configure --profile ghost`"
@@ -137,9 +126,6 @@ async fn profiles_from_the_default_chain() {
     std::env::set_var("AWS_REGION", "eu-west-1");
     let p = BedrockProvider::new(&with_profile("static")).await.unwrap();
     assert_eq!(p.region(), "eu-west-1");
-    let out = p
-        .complete(&ask(HAIKU_35, "from Europe"), &CancellationToken::new())
-        .await
-        .unwrap();
+    let out = completed(&p, &ask(HAIKU_35, "from Europe")).await.unwrap();
     assert_eq!(out.text, "echo: from Europe");
 }

@@ -5,8 +5,7 @@
 mod common;
 
 use common::*;
-use galley_providers::{BedrockSettings, Prices, Provider};
-use tokio_util::sync::CancellationToken;
+use galley_providers::{BedrockSettings, Prices};
 
 #[tokio::test]
 async fn environment_endpoints_are_honoured_and_the_setting_wins() {
@@ -19,14 +18,7 @@ async fn environment_endpoints_are_honoured_and_the_setting_wins() {
     };
     let p = provider_with(&from_env).await;
     assert_eq!(p.endpoint(), Some(sim.url().as_str()));
-    let out = p
-        .stream(
-            &ask(NOVA_LITE, "via env"),
-            &CancellationToken::new(),
-            &mut |_| {},
-        )
-        .await
-        .unwrap();
+    let out = streamed(&p, &ask(NOVA_LITE, "via env")).await.unwrap();
     assert_eq!(out.text, "echo: via env");
     let catalog = p.catalog(&Prices::bundled()).await.unwrap();
     assert!(!catalog.offline);
@@ -36,27 +28,19 @@ async fn environment_endpoints_are_honoured_and_the_setting_wins() {
     assert_eq!(ops[1], "ListFoundationModels");
 
     // a dead endpoint in the environment; the setting points at the simulator and wins
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
+    let dead = unused_local_url();
     std::env::set_var("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", &dead);
     sim.clear_log();
     let p = provider(&sim).await;
     assert_eq!(p.endpoint(), Some(sim.url().as_str()));
-    let out = p
-        .complete(&ask(NOVA_LITE, "via setting"), &CancellationToken::new())
-        .await
-        .unwrap();
+    let out = completed(&p, &ask(NOVA_LITE, "via setting")).await.unwrap();
     assert_eq!(out.text, "echo: via setting");
     assert_eq!(sim.requests().len(), 1);
 
     // and without the setting, the dead environment endpoint is really used
     let p = provider_with(&from_env).await;
     assert_eq!(p.endpoint(), Some(dead.as_str()));
-    let err = p
-        .complete(&ask(NOVA_LITE, "x"), &CancellationToken::new())
-        .await
-        .unwrap_err();
+    let err = completed(&p, &ask(NOVA_LITE, "x")).await.unwrap_err();
     assert_eq!(err.code, galley_providers::ProviderErrorCode::Endpoint);
     assert!(err.message.contains(&dead), "{}", err.message);
 }

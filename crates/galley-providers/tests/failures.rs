@@ -22,32 +22,17 @@ fn status(code: u16, error_type: &str, message: &str, times: u32) -> Fault {
     }
 }
 
-fn deltas(events: &[StreamEvent]) -> Vec<String> {
-    events
-        .iter()
-        .filter_map(|e| match e {
-            StreamEvent::TextDelta(t) => Some(t.clone()),
-            _ => None,
-        })
-        .collect()
+/// `times` 429 ThrottlingException answers.
+fn throttled(times: u32) -> Fault {
+    status(429, "ThrottlingException", "Too many requests", times)
 }
 
 #[tokio::test]
 async fn throttled_twice_then_answers_on_the_third_attempt() {
     let sim = sim().await;
-    sim.fault(
-        HAIKU_35,
-        status(429, "ThrottlingException", "Too many requests", 2),
-    );
+    sim.fault(HAIKU_35, throttled(2));
     let p = provider(&sim).await;
-    let out = p
-        .stream(
-            &ask(HAIKU_35, "hello"),
-            &CancellationToken::new(),
-            &mut |_| {},
-        )
-        .await
-        .unwrap();
+    let out = streamed(&p, &ask(HAIKU_35, "hello")).await.unwrap();
     assert_eq!(out.text, "echo: hello");
 
     let log = sim.requests();
@@ -62,19 +47,9 @@ async fn throttled_twice_then_answers_on_the_third_attempt() {
 #[tokio::test]
 async fn throttled_five_times_gives_up_after_three_attempts() {
     let sim = sim().await;
-    sim.fault(
-        HAIKU_35,
-        status(429, "ThrottlingException", "Too many requests", 5),
-    );
+    sim.fault(HAIKU_35, throttled(5));
     let p = provider(&sim).await;
-    let err = p
-        .stream(
-            &ask(HAIKU_35, "hello"),
-            &CancellationToken::new(),
-            &mut |_| {},
-        )
-        .await
-        .unwrap_err();
+    let err = streamed(&p, &ask(HAIKU_35, "hello")).await.unwrap_err();
     assert_eq!(err.code, ProviderErrorCode::Throttled);
     assert_eq!(
         err.message,
@@ -96,17 +71,11 @@ async fn unavailable_after_retries_and_model_timeout_without_retry() {
         status(408, "ModelTimeoutException", "Model has timed out", 1),
     );
     let p = provider(&sim).await;
-    let err = p
-        .complete(&ask(HAIKU_35, "x"), &CancellationToken::new())
-        .await
-        .unwrap_err();
+    let err = completed(&p, &ask(HAIKU_35, "x")).await.unwrap_err();
     assert_eq!(err.code, ProviderErrorCode::Unavailable);
     assert!(err.message.contains("after 3 attempts"), "{}", err.message);
 
-    let err = p
-        .stream(&ask(NOVA_LITE, "x"), &CancellationToken::new(), &mut |_| {})
-        .await
-        .unwrap_err();
+    let err = streamed(&p, &ask(NOVA_LITE, "x")).await.unwrap_err();
     assert_eq!(err.code, ProviderErrorCode::ModelTimeout);
     assert_eq!(
         err.message,
@@ -125,12 +94,7 @@ async fn unavailable_after_retries_and_model_timeout_without_retry() {
 async fn access_denied_is_not_retried() {
     let sim = sim().await;
     let p = provider(&sim).await;
-    let err = p
-        .stream(
-            &ask("sim.access-denied", "x"),
-            &CancellationToken::new(),
-            &mut |_| {},
-        )
+    let err = streamed(&p, &ask("sim.access-denied", "x"))
         .await
         .unwrap_err();
     assert_eq!(err.code, ProviderErrorCode::AccessDenied);
@@ -149,13 +113,9 @@ async fn profile_only_base_id_suggests_the_us_profile_which_works() {
     for streaming in [true, false] {
         let req = ask(SONNET_45, "hi");
         let err = if streaming {
-            p.stream(&req, &CancellationToken::new(), &mut |_| {})
-                .await
-                .unwrap_err()
+            streamed(&p, &req).await.unwrap_err()
         } else {
-            p.complete(&req, &CancellationToken::new())
-                .await
-                .unwrap_err()
+            completed(&p, &req).await.unwrap_err()
         };
         assert_eq!(err.code, ProviderErrorCode::NeedsInferenceProfile);
         let suggested = err.suggested_model_id.clone().expect("a suggestion");
@@ -164,10 +124,7 @@ async fn profile_only_base_id_suggests_the_us_profile_which_works() {
             err.message,
             format!("model {SONNET_45} needs an inference profile: use `us.{SONNET_45}`")
         );
-        let out = p
-            .complete(&ask(&suggested, "hi"), &CancellationToken::new())
-            .await
-            .unwrap();
+        let out = completed(&p, &ask(&suggested, "hi")).await.unwrap();
         assert_eq!(out.text, "echo: hi");
     }
 }
@@ -176,8 +133,7 @@ async fn profile_only_base_id_suggests_the_us_profile_which_works() {
 async fn unknown_model_is_model_not_found() {
     let sim = sim().await;
     let p = provider(&sim).await;
-    let err = p
-        .complete(&ask("acme.nothing-v1:0", "x"), &CancellationToken::new())
+    let err = completed(&p, &ask("acme.nothing-v1:0", "x"))
         .await
         .unwrap_err();
     assert_eq!(err.code, ProviderErrorCode::ModelNotFound);
@@ -189,17 +145,10 @@ async fn broken_stream(fault: Fault) -> (galley_providers::ProviderError, Vec<St
     sim.script(NOVA_LITE, Script::text("one two three four five six"));
     sim.fault(NOVA_LITE, fault);
     let p = provider(&sim).await;
-    let mut events = Vec::new();
-    let err = p
-        .stream(
-            &ask(NOVA_LITE, "count"),
-            &CancellationToken::new(),
-            &mut |e| events.push(e),
-        )
-        .await
-        .unwrap_err();
+    let (result, events) = streamed_with_events(&p, &ask(NOVA_LITE, "count")).await;
+    let err = result.unwrap_err();
     assert_eq!(sim.requests().len(), 1, "a broken stream is not retried");
-    (err, deltas(&events))
+    (err, text_deltas(&events))
 }
 
 #[tokio::test]
@@ -275,7 +224,7 @@ async fn cancellation_mid_stream_returns_promptly_with_fewer_tokens() {
         .await
         .unwrap_err();
     assert_eq!(err.code, ProviderErrorCode::Cancelled);
-    let got = deltas(&events);
+    let got = text_deltas(&events);
     assert_eq!(got.len(), 3, "{got:?}");
     assert_eq!(got.concat(), "w1 w2 w3");
     assert_eq!(err.partial_text.as_deref(), Some("w1 w2 w3"));
@@ -318,10 +267,7 @@ async fn a_delayed_answer_times_out() {
         ..settings(&sim)
     })
     .await;
-    let err = p
-        .complete(&ask(HAIKU_35, "x"), &CancellationToken::new())
-        .await
-        .unwrap_err();
+    let err = completed(&p, &ask(HAIKU_35, "x")).await.unwrap_err();
     assert_eq!(err.code, ProviderErrorCode::Timeout);
     assert!(
         err.message.starts_with("no complete answer within 1 s"),
@@ -346,10 +292,7 @@ async fn a_stalled_stream_times_out_keeping_the_partial_text() {
         ..settings(&sim)
     })
     .await;
-    let err = p
-        .stream(&ask(NOVA_LITE, "x"), &CancellationToken::new(), &mut |_| {})
-        .await
-        .unwrap_err();
+    let err = streamed(&p, &ask(NOVA_LITE, "x")).await.unwrap_err();
     assert_eq!(err.code, ProviderErrorCode::Timeout);
     assert_eq!(err.partial_text.as_deref(), Some("one two"));
 }
@@ -363,10 +306,7 @@ async fn a_wrong_secret_is_rejected_without_showing_it() {
     )
     .await
     .unwrap();
-    let err = p
-        .complete(&ask(HAIKU_35, "x"), &CancellationToken::new())
-        .await
-        .unwrap_err();
+    let err = completed(&p, &ask(HAIKU_35, "x")).await.unwrap_err();
     assert_eq!(err.code, ProviderErrorCode::NoCredentials);
     assert!(
         err.message.contains("InvalidSignatureException"),
@@ -379,25 +319,9 @@ async fn a_wrong_secret_is_rejected_without_showing_it() {
 
 #[tokio::test]
 async fn unreachable_and_malformed_endpoints() {
-    // a port nothing listens on
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    drop(listener);
-    let p = BedrockProvider::with_credentials(
-        &BedrockSettings {
-            endpoint_url: Some(url.clone()),
-            region: Some("us-east-1".into()),
-            initial_backoff_ms: 10,
-            ..BedrockSettings::default()
-        },
-        credentials(),
-    )
-    .await
-    .unwrap();
-    let err = p
-        .stream(&ask(HAIKU_35, "x"), &CancellationToken::new(), &mut |_| {})
-        .await
-        .unwrap_err();
+    let url = unused_local_url();
+    let p = provider_at(&url).await;
+    let err = streamed(&p, &ask(HAIKU_35, "x")).await.unwrap_err();
     assert_eq!(err.code, ProviderErrorCode::Endpoint);
     assert!(
         err.message

@@ -16,7 +16,6 @@ export type { ChangeStatus } from "./ChangeStatus";
 export type { ChatMessage } from "./ChatMessage";
 export type { ChatOutcome } from "./ChatOutcome";
 export type { ChatRequest } from "./ChatRequest";
-export type { ChatRole } from "./ChatRole";
 export type { ContentDiff } from "./ContentDiff";
 export type { DiffLine } from "./DiffLine";
 export type { DiffOp } from "./DiffOp";

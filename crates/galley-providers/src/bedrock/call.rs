@@ -1,22 +1,74 @@
 //! One Converse or ConverseStream call: send with retries (the SDK's), race it against
 //! cancellation and the per-call deadline, read the answer.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
 use super::client::AttemptCounter;
 use super::converse::{
-    converse_parts, guardrail_config, guardrail_stream_config, outcome_from_converse,
+    converse_parts, guardrail_config, guardrail_stream_config, outcome_from_converse, ConverseParts,
 };
 use super::errors::{converse_code, converse_stream_code, stream_output_code, Failure};
 use super::stream::{millis_between, StreamState};
 use super::BedrockProvider;
-use crate::error::ProviderError;
+use crate::error::{ProviderError, ProviderErrorCode};
 use crate::provider::{ChatOutcome, ChatRequest, StreamEvent};
 
-fn deadline(p: &BedrockProvider, start: Instant) -> tokio::time::Instant {
-    tokio::time::Instant::from_std(start) + Duration::from_secs(p.settings.timeout_secs)
+/// What ends a call early: the caller's cancellation and the per-call deadline.
+struct CallLimits<'a> {
+    cancel: &'a CancellationToken,
+    deadline: tokio::time::Instant,
+    timeout_secs: u64,
+}
+
+impl<'a> CallLimits<'a> {
+    fn new(p: &BedrockProvider, cancel: &'a CancellationToken, start: Instant) -> CallLimits<'a> {
+        let timeout_secs = p.settings.timeout_secs;
+        CallLimits {
+            cancel,
+            deadline: tokio::time::Instant::from_std(start) + Duration::from_secs(timeout_secs),
+            timeout_secs,
+        }
+    }
+
+    /// The output of `work`, unless the call is cancelled or its deadline passes first; the error
+    /// then keeps `partial`, the text received so far.
+    async fn race<T>(
+        &self,
+        work: impl Future<Output = T>,
+        partial: &str,
+    ) -> Result<T, ProviderError> {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => Err(ProviderError::cancelled(partial)),
+            _ = tokio::time::sleep_until(self.deadline) => {
+                Err(ProviderError::timeout(self.timeout_secs, partial))
+            }
+            out = work => Ok(out),
+        }
+    }
+}
+
+/// Sets the request's parts on a Converse or ConverseStream fluent builder and sends it, counting
+/// attempts. The two builders have the same setters but no common trait; `$guardrail` maps the
+/// request's guardrail to the operation's guardrail type.
+macro_rules! send_converse {
+    ($builder:expr, $req:expr, $parts:expr, $guardrail:expr, $attempts:expr) => {{
+        let req: &ChatRequest = $req;
+        let parts: ConverseParts = $parts;
+        $builder
+            .model_id(&req.model_id)
+            .set_system(parts.system)
+            .set_messages(Some(parts.messages))
+            .set_inference_config(parts.inference)
+            .set_additional_model_request_fields(parts.extra_fields)
+            .set_guardrail_config(req.guardrail.as_ref().map($guardrail))
+            .customize()
+            .interceptor($attempts.clone())
+            .send()
+    }};
 }
 
 #[tracing::instrument(name = "bedrock.converse", skip_all, fields(model_id = %req.model_id))]
@@ -26,28 +78,11 @@ pub(super) async fn converse(
     cancel: &CancellationToken,
 ) -> Result<ChatOutcome, ProviderError> {
     let start = Instant::now();
-    let parts = converse_parts(req)?;
+    let limits = CallLimits::new(p, cancel, start);
     let attempts = AttemptCounter::default();
-    let mut call = p
-        .runtime
-        .converse()
-        .model_id(&req.model_id)
-        .set_system(parts.system)
-        .set_messages(Some(parts.messages))
-        .set_inference_config(parts.inference)
-        .set_additional_model_request_fields(parts.extra_fields);
-    if let Some(g) = &req.guardrail {
-        call = call.guardrail_config(guardrail_config(g));
-    }
-    let send = call.customize().interceptor(attempts.clone()).send();
-    let result = tokio::select! {
-        biased;
-        _ = cancel.cancelled() => return Err(ProviderError::cancelled("")),
-        _ = tokio::time::sleep_until(deadline(p, start)) => {
-            return Err(ProviderError::timeout(p.settings.timeout_secs, ""))
-        }
-        result = send => result,
-    };
+    let parts = converse_parts(req)?;
+    let send = send_converse!(p.runtime.converse(), req, parts, guardrail_config, attempts);
+    let result = limits.race(send, "").await?;
     let ctx = || p.call_context(&req.model_id, p.runtime_endpoint.clone(), attempts.get());
     let output =
         result.map_err(|e| Failure::from_sdk(&e, converse_code).into_provider_error(&ctx()))?;
@@ -71,46 +106,31 @@ pub(super) async fn converse_stream(
     on_event: &mut (dyn FnMut(StreamEvent) + Send),
 ) -> Result<ChatOutcome, ProviderError> {
     let start = Instant::now();
-    let deadline = deadline(p, start);
-    let parts = converse_parts(req)?;
+    let limits = CallLimits::new(p, cancel, start);
     let attempts = AttemptCounter::default();
-    let mut call = p
-        .runtime
-        .converse_stream()
-        .model_id(&req.model_id)
-        .set_system(parts.system)
-        .set_messages(Some(parts.messages))
-        .set_inference_config(parts.inference)
-        .set_additional_model_request_fields(parts.extra_fields);
-    if let Some(g) = &req.guardrail {
-        call = call.guardrail_config(guardrail_stream_config(g));
-    }
-    let send = call.customize().interceptor(attempts.clone()).send();
-    let result = tokio::select! {
-        biased;
-        _ = cancel.cancelled() => return Err(ProviderError::cancelled("")),
-        _ = tokio::time::sleep_until(deadline) => {
-            return Err(ProviderError::timeout(p.settings.timeout_secs, ""))
-        }
-        result = send => result,
-    };
+    let parts = converse_parts(req)?;
+    let send = send_converse!(
+        p.runtime.converse_stream(),
+        req,
+        parts,
+        guardrail_stream_config,
+        attempts
+    );
+    let result = limits.race(send, "").await?;
     let ctx = || p.call_context(&req.model_id, p.runtime_endpoint.clone(), attempts.get());
     let mut output = result
         .map_err(|e| Failure::from_sdk(&e, converse_stream_code).into_provider_error(&ctx()))?;
 
     let mut state = StreamState::new(start);
     loop {
-        let next = tokio::select! {
-            biased;
-            _ = cancel.cancelled() => {
-                tracing::debug!(chars = state.text().chars().count(), "stream cancelled");
-                return Err(ProviderError::cancelled(state.text()));
-            }
-            _ = tokio::time::sleep_until(deadline) => {
-                return Err(ProviderError::timeout(p.settings.timeout_secs, state.text()));
-            }
-            next = output.stream.recv() => next,
-        };
+        let next = limits
+            .race(output.stream.recv(), state.text())
+            .await
+            .inspect_err(|err| {
+                if err.code == ProviderErrorCode::Cancelled {
+                    tracing::debug!(chars = state.text().chars().count(), "stream cancelled");
+                }
+            })?;
         match next {
             Ok(Some(event)) => state.handle(event, Instant::now(), on_event),
             Ok(None) => break,

@@ -10,10 +10,11 @@ use aws_sdk_bedrockruntime::types::{
     Message, SystemContentBlock, TokenUsage,
 };
 use aws_smithy_types::{Document, Number};
+use galley_core::Role;
 
 use super::trace::guardrail_trace_json;
 use crate::error::ProviderError;
-use crate::provider::{ChatOutcome, ChatRequest, GuardrailRef, Role, Usage};
+use crate::provider::{ChatOutcome, ChatRequest, GuardrailRef, Usage};
 
 /// Everything of a Converse request except the model id and the guardrail.
 #[derive(Debug, Clone, PartialEq)]

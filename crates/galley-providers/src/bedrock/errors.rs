@@ -189,40 +189,43 @@ macro_rules! typed_code {
     }};
 }
 
+/// [`typed_code!`] with the service errors that Converse and ConverseStream both model, followed
+/// by those only the given operation models.
+macro_rules! runtime_operation_code {
+    ($err:expr, $enum:path { $($only:ident),* $(,)? }) => {
+        typed_code!(
+            $err,
+            $enum {
+                AccessDeniedException,
+                InternalServerException,
+                ModelErrorException,
+                ModelNotReadyException,
+                ModelTimeoutException,
+                ResourceNotFoundException,
+                ServiceUnavailableException,
+                ThrottlingException,
+                ValidationException,
+                $($only,)*
+            }
+        )
+    };
+}
+
 pub(crate) fn converse_code(
     e: &aws_sdk_bedrockruntime::operation::converse::ConverseError,
 ) -> (String, Option<String>) {
-    typed_code!(
+    runtime_operation_code!(
         e,
-        aws_sdk_bedrockruntime::operation::converse::ConverseError {
-            AccessDeniedException,
-            InternalServerException,
-            ModelErrorException,
-            ModelNotReadyException,
-            ModelTimeoutException,
-            ResourceNotFoundException,
-            ServiceUnavailableException,
-            ThrottlingException,
-            ValidationException,
-        }
+        aws_sdk_bedrockruntime::operation::converse::ConverseError {}
     )
 }
 
 pub(crate) fn converse_stream_code(
     e: &aws_sdk_bedrockruntime::operation::converse_stream::ConverseStreamError,
 ) -> (String, Option<String>) {
-    typed_code!(
+    runtime_operation_code!(
         e,
         aws_sdk_bedrockruntime::operation::converse_stream::ConverseStreamError {
-            AccessDeniedException,
-            InternalServerException,
-            ModelErrorException,
-            ModelNotReadyException,
-            ModelTimeoutException,
-            ResourceNotFoundException,
-            ServiceUnavailableException,
-            ThrottlingException,
-            ValidationException,
             ModelStreamErrorException,
         }
     )
@@ -244,9 +247,36 @@ pub(crate) fn stream_output_code(
 }
 
 #[cfg(test)]
+pub(crate) mod fixtures {
+    //! Values shared by the tests of `errors.rs` and `messages.rs`.
+    use super::{CallContext, Failure};
+
+    /// A call to Claude Sonnet 4.5 in us-east-1 with a 120 s timeout, after 3 attempts.
+    pub(crate) fn ctx(profile: Option<&str>) -> CallContext {
+        CallContext {
+            model_id: "anthropic.claude-sonnet-4-5-20250929-v1:0".into(),
+            region: "us-east-1".into(),
+            profile: profile.map(str::to_string),
+            endpoint: None,
+            timeout_secs: 120,
+            attempts: 3,
+        }
+    }
+
+    /// What a service error with this code and message reads as.
+    pub(crate) fn service(code: &str, message: &str) -> Failure {
+        Failure::Service {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
+    use super::fixtures::{ctx, service};
     use super::*;
-    use crate::error::ProviderErrorCode;
+    use crate::error::{ProviderError, ProviderErrorCode};
     use aws_credential_types::provider::error::CredentialsError;
     use aws_sdk_bedrockruntime::operation::converse::ConverseError;
     use aws_sdk_bedrockruntime::types::error::{
@@ -258,74 +288,73 @@ mod tests {
     use aws_smithy_types::body::SdkBody;
     use aws_smithy_types::event_stream::RawMessage;
 
-    fn ctx(profile: Option<&str>) -> CallContext {
-        CallContext {
-            model_id: "anthropic.claude-sonnet-4-5-20250929-v1:0".into(),
-            region: "us-east-1".into(),
-            profile: profile.map(str::to_string),
-            endpoint: None,
-            timeout_secs: 120,
-            attempts: 3,
-        }
+    type ConverseSdkError = SdkError<ConverseError, Response>;
+    type StreamOutputSdkError = SdkError<ConverseStreamOutputError, RawMessage>;
+
+    /// A Converse service error with the HTTP status it came with.
+    fn converse_service_error(err: ConverseError, status: u16) -> ConverseSdkError {
+        SdkError::service_error(
+            err,
+            Response::new(StatusCode::try_from(status).unwrap(), SdkBody::empty()),
+        )
     }
 
-    fn service(code: &str, message: &str) -> Failure {
-        Failure::Service {
-            code: code.into(),
-            message: message.into(),
-        }
+    /// An exception frame in the middle of a ConverseStream answer.
+    fn stream_exception(err: ConverseStreamOutputError) -> StreamOutputSdkError {
+        SdkError::service_error(err, RawMessage::Invalid(None))
     }
 
-    fn http(status: u16) -> Response {
-        Response::new(StatusCode::try_from(status).unwrap(), SdkBody::empty())
+    /// A Converse call that failed while loading credentials.
+    fn credentials_failed(err: CredentialsError) -> ConverseSdkError {
+        SdkError::dispatch_failure(ConnectorError::other(Box::new(err), None))
+    }
+
+    /// The error the user sees for a failed Converse call.
+    fn converse_error(e: &ConverseSdkError, profile: Option<&str>) -> ProviderError {
+        Failure::from_sdk(e, converse_code).into_provider_error(&ctx(profile))
     }
 
     #[test]
     fn typed_service_errors_without_metadata_are_named_by_variant() {
-        let e: SdkError<ConverseError, Response> = SdkError::service_error(
+        let e = converse_service_error(
             ConverseError::ThrottlingException(
                 ThrottlingException::builder().message("slow down").build(),
             ),
-            http(429),
+            429,
         );
         assert_eq!(
             Failure::from_sdk(&e, converse_code),
             service("ThrottlingException", "slow down")
         );
-        let e: SdkError<ConverseError, Response> = SdkError::service_error(
+        let e = converse_service_error(
             ConverseError::AccessDeniedException(
                 AccessDeniedException::builder().message("no").build(),
             ),
-            http(403),
+            403,
         );
         assert_eq!(
-            Failure::from_sdk(&e, converse_code)
-                .into_provider_error(&ctx(None))
-                .code,
+            converse_error(&e, None).code,
             ProviderErrorCode::AccessDenied
         );
-        let e: SdkError<ConverseError, Response> = SdkError::service_error(
+        let e = converse_service_error(
             ConverseError::ValidationException(
                 ValidationException::builder()
                     .message("Invocation of model ID x with on-demand throughput isn’t supported.")
                     .build(),
             ),
-            http(400),
+            400,
         );
-        let err = Failure::from_sdk(&e, converse_code).into_provider_error(&ctx(None));
+        let err = converse_error(&e, None);
         assert_eq!(err.code, ProviderErrorCode::NeedsInferenceProfile);
     }
 
     #[test]
     fn mid_stream_exceptions_break_the_stream_and_keep_the_text() {
-        let e: SdkError<ConverseStreamOutputError, RawMessage> = SdkError::service_error(
-            ConverseStreamOutputError::ThrottlingException(
-                ThrottlingException::builder()
-                    .message("Too many tokens")
-                    .build(),
-            ),
-            RawMessage::Invalid(None),
-        );
+        let e = stream_exception(ConverseStreamOutputError::ThrottlingException(
+            ThrottlingException::builder()
+                .message("Too many tokens")
+                .build(),
+        ));
         let err =
             Failure::from_sdk(&e, stream_output_code).into_stream_error(&ctx(None), "Hello wor");
         assert_eq!(err.code, ProviderErrorCode::StreamBroken);
@@ -338,12 +367,9 @@ mod tests {
         let err = Failure::from_sdk(&e, stream_output_code).into_stream_error(&ctx(None), "");
         assert_eq!(err.code, ProviderErrorCode::Throttled);
 
-        let e: SdkError<ConverseStreamOutputError, RawMessage> = SdkError::service_error(
-            ConverseStreamOutputError::ModelStreamErrorException(
-                ModelStreamErrorException::builder().message("boom").build(),
-            ),
-            RawMessage::Invalid(None),
-        );
+        let e = stream_exception(ConverseStreamOutputError::ModelStreamErrorException(
+            ModelStreamErrorException::builder().message("boom").build(),
+        ));
         let err = Failure::from_sdk(&e, stream_output_code).into_stream_error(&ctx(None), "");
         assert_eq!(err.code, ProviderErrorCode::StreamBroken);
         assert_eq!(err.partial_text, None);
@@ -353,7 +379,7 @@ mod tests {
             err.message
         );
 
-        let e: SdkError<ConverseStreamOutputError, RawMessage> =
+        let e: StreamOutputSdkError =
             SdkError::response_error("unexpected end of stream", RawMessage::Invalid(None));
         let err = Failure::from_sdk(&e, stream_output_code).into_stream_error(&ctx(None), "abc");
         assert_eq!(err.code, ProviderErrorCode::StreamBroken);
@@ -366,21 +392,20 @@ mod tests {
 
     #[test]
     fn credential_failures() {
-        let not_loaded = CredentialsError::not_loaded("no providers in chain provided credentials");
-        let e: SdkError<ConverseError, Response> =
-            SdkError::dispatch_failure(ConnectorError::other(Box::new(not_loaded), None));
-        let err = Failure::from_sdk(&e, converse_code).into_provider_error(&ctx(Some("dev")));
+        let e = credentials_failed(CredentialsError::not_loaded(
+            "no providers in chain provided credentials",
+        ));
+        let err = converse_error(&e, Some("dev"));
         assert_eq!(err.code, ProviderErrorCode::NoCredentials);
         assert_eq!(
             err.message,
             "no AWS credentials for profile `dev`: run `aws sso login --profile dev` or set AWS_ACCESS_KEY_ID"
         );
 
-        let sso =
-            CredentialsError::provider_error("the SSO token has expired and cannot be refreshed");
-        let e: SdkError<ConverseError, Response> =
-            SdkError::dispatch_failure(ConnectorError::other(Box::new(sso), None));
-        let err = Failure::from_sdk(&e, converse_code).into_provider_error(&ctx(Some("dev")));
+        let e = credentials_failed(CredentialsError::provider_error(
+            "the SSO token has expired and cannot be refreshed",
+        ));
+        let err = converse_error(&e, Some("dev"));
         assert_eq!(err.code, ProviderErrorCode::SsoExpired);
         assert_eq!(
             err.message,
@@ -388,8 +413,8 @@ mod tests {
         );
 
         let bad = CredentialsError::invalid_configuration("role_arn without a source profile");
-        let e: SdkError<ConverseError, Response> = SdkError::construction_failure(bad);
-        let err = Failure::from_sdk(&e, converse_code).into_provider_error(&ctx(Some("odd")));
+        let e: ConverseSdkError = SdkError::construction_failure(bad);
+        let err = converse_error(&e, Some("odd"));
         assert_eq!(err.code, ProviderErrorCode::NoCredentials);
         assert!(
             err.message
@@ -403,12 +428,10 @@ mod tests {
             err.message
         );
 
-        let ghost = CredentialsError::not_loaded(
+        let e = credentials_failed(CredentialsError::not_loaded(
             "no credentials found in chain. Attempted:\n  Profile: profile `ghost` was not defined",
-        );
-        let e: SdkError<ConverseError, Response> =
-            SdkError::dispatch_failure(ConnectorError::other(Box::new(ghost), None));
-        let err = Failure::from_sdk(&e, converse_code).into_provider_error(&ctx(Some("ghost")));
+        ));
+        let err = converse_error(&e, Some("ghost"));
         assert_eq!(err.code, ProviderErrorCode::NoCredentials);
         assert_eq!(
             err.message,
@@ -416,26 +439,25 @@ mod tests {
         );
 
         // "sso" must be a word: "process" or "password" are not SSO
-        let process = CredentialsError::provider_error("credential_process failed: exit status 1");
-        let e: SdkError<ConverseError, Response> =
-            SdkError::dispatch_failure(ConnectorError::other(Box::new(process), None));
-        let err = Failure::from_sdk(&e, converse_code).into_provider_error(&ctx(Some("dev")));
+        let e = credentials_failed(CredentialsError::provider_error(
+            "credential_process failed: exit status 1",
+        ));
+        let err = converse_error(&e, Some("dev"));
         assert_eq!(err.code, ProviderErrorCode::NoCredentials);
     }
 
     #[test]
     fn timeouts_and_connection_failures() {
-        let e: SdkError<ConverseError, Response> = SdkError::timeout_error(
+        let e: ConverseSdkError = SdkError::timeout_error(
             "operation timeout (all attempts including retries) occurred after 1s",
         );
-        let err = Failure::from_sdk(&e, converse_code).into_provider_error(&ctx(None));
+        let err = converse_error(&e, None);
         assert_eq!(err.code, ProviderErrorCode::Timeout);
         assert!(err.message.contains("within 120 s"), "{}", err.message);
 
         let refused =
             std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
-        let e: SdkError<ConverseError, Response> =
-            SdkError::dispatch_failure(ConnectorError::io(Box::new(refused)));
+        let e: ConverseSdkError = SdkError::dispatch_failure(ConnectorError::io(Box::new(refused)));
         let mut c = ctx(None);
         c.endpoint = Some("http://127.0.0.1:9".into());
         let err = Failure::from_sdk(&e, converse_code).into_provider_error(&c);

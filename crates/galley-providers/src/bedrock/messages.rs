@@ -293,29 +293,17 @@ fn service_error(code: &str, message: &str, ctx: &CallContext) -> ProviderError 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bedrock::errors::fixtures::{ctx, service};
 
-    fn ctx(profile: Option<&str>) -> CallContext {
-        CallContext {
-            model_id: "anthropic.claude-sonnet-4-5-20250929-v1:0".into(),
-            region: "us-east-1".into(),
-            profile: profile.map(str::to_string),
-            endpoint: None,
-            timeout_secs: 120,
-            attempts: 3,
-        }
-    }
-
-    fn service(code: &str, message: &str) -> Failure {
-        Failure::Service {
-            code: code.into(),
-            message: message.into(),
-        }
+    /// What the user sees for a service error in the default profile.
+    fn error_for(code: &str, message: &str) -> ProviderError {
+        service(code, message).into_provider_error(&ctx(None))
     }
 
     #[test]
     fn on_demand_validation_suggests_the_region_profile() {
         let message = "Invocation of model ID anthropic.claude-sonnet-4-5-20250929-v1:0 with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.";
-        let err = service("ValidationException", message).into_provider_error(&ctx(None));
+        let err = error_for("ValidationException", message);
         assert_eq!(err.code, ProviderErrorCode::NeedsInferenceProfile);
         assert_eq!(
             err.suggested_model_id.as_deref(),
@@ -347,44 +335,39 @@ mod tests {
 
     #[test]
     fn other_validation_errors_are_invalid_requests() {
-        let err = service(
+        let err = error_for(
             "ValidationException",
             "The maximum tokens you requested exceeds the model limit",
-        )
-        .into_provider_error(&ctx(None));
+        );
         assert_eq!(err.code, ProviderErrorCode::InvalidRequest);
         assert!(
             err.message.ends_with("exceeds the model limit"),
             "{}",
             err.message
         );
-        let err = service(
+        let err = error_for(
             "ValidationException",
             "The provided model identifier is invalid.",
-        )
-        .into_provider_error(&ctx(None));
+        );
         assert_eq!(err.code, ProviderErrorCode::ModelNotFound);
     }
 
     #[test]
     fn access_throttling_timeouts_and_availability() {
-        let err = service(
+        let err = error_for(
             "AccessDeniedException",
             "You don't have access to the model with the specified model ID.",
-        )
-        .into_provider_error(&ctx(None));
+        );
         assert_eq!(err.code, ProviderErrorCode::AccessDenied);
         assert!(err.message.starts_with(
             "no access to model anthropic.claude-sonnet-4-5-20250929-v1:0 in us-east-1: request model access in the Bedrock console (Model access)"
         ), "{}", err.message);
 
-        let err =
-            service("ThrottlingException", "Too many requests").into_provider_error(&ctx(None));
+        let err = error_for("ThrottlingException", "Too many requests");
         assert_eq!(err.code, ProviderErrorCode::Throttled);
         assert_eq!(err.message, "Bedrock is throttling requests for anthropic.claude-sonnet-4-5-20250929-v1:0 (after 3 attempts): lower the concurrency or request a quota increase");
 
-        let err =
-            service("ModelTimeoutException", "Model has timed out").into_provider_error(&ctx(None));
+        let err = error_for("ModelTimeoutException", "Model has timed out");
         assert_eq!(err.code, ProviderErrorCode::ModelTimeout);
         assert_eq!(
             err.message,
@@ -396,14 +379,13 @@ mod tests {
             "InternalServerException",
             "ModelNotReadyException",
         ] {
-            let err = service(code, "busy").into_provider_error(&ctx(None));
+            let err = error_for(code, "busy");
             assert_eq!(err.code, ProviderErrorCode::Unavailable, "{code}");
             assert!(err.message.contains(code), "{}", err.message);
         }
-        let err =
-            service("ResourceNotFoundException", "Model not found").into_provider_error(&ctx(None));
+        let err = error_for("ResourceNotFoundException", "Model not found");
         assert_eq!(err.code, ProviderErrorCode::ModelNotFound);
-        let err = service("ServiceQuotaExceededException", "quota").into_provider_error(&ctx(None));
+        let err = error_for("ServiceQuotaExceededException", "quota");
         assert_eq!(err.code, ProviderErrorCode::Throttled);
         let err = service(
             "InvalidSignatureException",
@@ -423,7 +405,7 @@ mod tests {
             "{}",
             err.message
         );
-        let err = service("BrandNewException", "what").into_provider_error(&ctx(None));
+        let err = error_for("BrandNewException", "what");
         assert_eq!(err.code, ProviderErrorCode::Other);
         assert!(err.message.contains("BrandNewException"), "{}", err.message);
     }

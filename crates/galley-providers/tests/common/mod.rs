@@ -4,7 +4,10 @@
 
 use aws_credential_types::Credentials;
 use bedrock_sim::{Sim, SimConfig};
-use galley_providers::{BedrockProvider, BedrockSettings, ChatMessage, ChatRequest};
+use galley_providers::{
+    BedrockProvider, BedrockSettings, CancellationToken, ChatMessage, ChatOutcome, ChatRequest,
+    Provider, ProviderError, StreamEvent,
+};
 
 pub const ACCESS_KEY: &str = "AKIDSIMULATOR";
 pub const SECRET: &str = "sim-secret-key";
@@ -46,6 +49,59 @@ pub async fn provider_with(settings: &BedrockSettings) -> BedrockProvider {
         .expect("provider builds")
 }
 
+/// The URL of a local port that nothing listens on.
+pub fn unused_local_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    url
+}
+
+/// A provider with the default settings but `url` as its endpoint, us-east-1 as its region and a
+/// tiny backoff.
+pub async fn provider_at(url: &str) -> BedrockProvider {
+    provider_with(&BedrockSettings {
+        endpoint_url: Some(url.into()),
+        region: Some("us-east-1".into()),
+        initial_backoff_ms: 10,
+        ..BedrockSettings::default()
+    })
+    .await
+}
+
 pub fn ask(model_id: &str, text: &str) -> ChatRequest {
     ChatRequest::new(model_id, vec![ChatMessage::user(text)])
+}
+
+/// A streaming call that is never cancelled; its events are dropped.
+pub async fn streamed(p: &impl Provider, req: &ChatRequest) -> Result<ChatOutcome, ProviderError> {
+    p.stream(req, &CancellationToken::new(), &mut |_| {}).await
+}
+
+/// A streaming call that is never cancelled, with the events it reported.
+pub async fn streamed_with_events(
+    p: &impl Provider,
+    req: &ChatRequest,
+) -> (Result<ChatOutcome, ProviderError>, Vec<StreamEvent>) {
+    let mut events = Vec::new();
+    let result = p
+        .stream(req, &CancellationToken::new(), &mut |e| events.push(e))
+        .await;
+    (result, events)
+}
+
+/// A call without streaming that is never cancelled.
+pub async fn completed(p: &impl Provider, req: &ChatRequest) -> Result<ChatOutcome, ProviderError> {
+    p.complete(req, &CancellationToken::new()).await
+}
+
+/// The texts of the `textDelta` events, in order.
+pub fn text_deltas(events: &[StreamEvent]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::TextDelta(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
 }

@@ -1,0 +1,103 @@
+// Shared set-up of the end-to-end tests: a temporary home and data folder, tauri-driver with the
+// native WebKitWebDriver, and sessions of the real desktop binary.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Session, Keys } from './webdriver.mjs';
+
+export function step(name) {
+  console.log(`  · ${name}`);
+}
+
+/** A temporary HOME and data folder, and the environment the app runs with. */
+export function sandbox(extraEnv = {}) {
+  const root = mkdtempSync(join(tmpdir(), 'galley-e2e-'));
+  const home = join(root, 'home');
+  mkdirSync(home, { recursive: true });
+  const env = {
+    ...process.env,
+    GALLEY_DATA_DIR: join(root, 'data'),
+    HOME: home,
+    XDG_DATA_HOME: join(home, '.local/share'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    WEBKIT_DISABLE_COMPOSITING_MODE: '1',
+    GALLEY_AUTHOR: 'e2e',
+    NO_AT_BRIDGE: '1',
+    ...extraEnv,
+  };
+  return { root, env, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export async function waitForHttp(url, ms = 20000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > until) throw new Error(`${url} did not answer`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function startDriver(env) {
+  const port = 4444 + Math.floor(Math.random() * 1000);
+  const driver = spawn('tauri-driver', ['--port', String(port), '--native-driver', '/usr/bin/WebKitWebDriver'], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/status`);
+  return { driver, base };
+}
+
+/** Starts the app and waits for the workbench. */
+export async function launch(base, binary) {
+  const s = await Session.start(base, { alwaysMatch: { 'tauri:options': { application: binary } } });
+  await s.waitFind('[data-testid="bp-new"]', 30000);
+  return s;
+}
+
+export async function typeInEditor(s, testid, text) {
+  const content = await s.waitFind(`[data-testid="${testid}"] .cm-content`);
+  await content.click();
+  await s.keys([Keys.CONTROL, 'a'], [Keys.BACKSPACE]);
+  await content.type(text);
+}
+
+export async function editorText(s, testid) {
+  return s.exec(
+    `const el = document.querySelector('[data-testid="${testid}"] .cm-content');
+     return el ? Array.from(el.querySelectorAll('.cm-line')).map((l) => l.textContent).join('\\n') : null;`,
+  );
+}
+
+/** Replaces an input's value by typing, as a user would. */
+export async function retype(s, css, text) {
+  const el = await s.waitFind(css);
+  await el.click();
+  await s.keys([Keys.CONTROL, 'a'], [Keys.BACKSPACE]);
+  if (text) await el.type(text);
+  return el;
+}
+
+export async function createBlueprint(s, name) {
+  await (await s.find('[data-testid="bp-new"]')).click();
+  const input = await s.waitFind('[data-testid="bp-new-name"]');
+  await input.type(name + Keys.ENTER);
+  await s.waitFor(`${name} to be selected`, async () => {
+    const el = await s.find(`[data-testid="bp-item"][data-name="${name}"]`);
+    return (await el.attr('aria-selected')) === 'true';
+  });
+}
+
+export function screenshot(path) {
+  mkdirSync('docs', { recursive: true });
+  execFileSync('import', ['-window', 'root', path]);
+  console.log(`  · screenshot saved to ${path}`);
+}
