@@ -23,6 +23,14 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
+    rolldownOptions: {
+      output: {
+        // The editor (CodeMirror, Lezer) in a chunk of its own: it changes less often than the app.
+        codeSplitting: {
+          groups: [{ name: 'editor', test: /node_modules[\\/]@(codemirror|lezer)[\\/]/ }],
+        },
+      },
+    },
   },
   test: {
     environment: 'jsdom',

@@ -1,6 +1,25 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { BlueprintSummary, BlueprintsOpenRes, TemplateReport, VersionsSaveReq, VersionsSaveRes } from '../bindings';
-import { call, installHandlers, setHost, toEngineError, type Commands, type Req, type Res } from './host';
+import type {
+  BlueprintSummary,
+  BlueprintsOpenRes,
+  Catalog,
+  StreamEvent,
+  TemplateReport,
+  TryRunRes,
+  VersionsSaveReq,
+  VersionsSaveRes,
+} from '../bindings';
+import {
+  call,
+  installHandlers,
+  setHost,
+  toEngineError,
+  type Commands,
+  type EventOf,
+  type Req,
+  type Res,
+  type StreamingCommand,
+} from './host';
 import { createMockHost } from './mock/mockHost';
 import { starterContent } from './content';
 
@@ -17,11 +36,28 @@ describe('Commands map', () => {
       | 'app_info' | 'blueprints_list' | 'blueprints_create' | 'blueprints_rename' | 'blueprints_set_tags'
       | 'blueprints_duplicate' | 'blueprints_delete' | 'blueprints_open' | 'versions_get' | 'versions_save'
       | 'versions_diff' | 'labels_move' | 'drafts_save' | 'drafts_discard' | 'templates_check' | 'templates_render'
+      | 'settings_get' | 'settings_save' | 'aws_profiles_list' | 'models_catalog' | 'prices_info'
+      | 'tryrun_start' | 'tryrun_cancel'
     >();
     // @ts-expect-error a request of the wrong shape does not compile
     void (() => call('blueprints_rename', { id: 'x' }));
     // @ts-expect-error app_info takes no request
     void (() => call('app_info', { search: '' }));
+  });
+
+  it('gives a streaming command its event type and a required event receiver', () => {
+    expectTypeOf<StreamingCommand>().toEqualTypeOf<'tryrun_start'>();
+    expectTypeOf<EventOf<'tryrun_start'>>().toEqualTypeOf<StreamEvent>();
+    expectTypeOf<EventOf<'settings_get'>>().toEqualTypeOf<never>();
+    expectTypeOf<Res<'tryrun_start'>>().toEqualTypeOf<TryRunRes>();
+    expectTypeOf<Res<'models_catalog'>>().toEqualTypeOf<Catalog>();
+    expectTypeOf<Req<'settings_get'>>().toEqualTypeOf<void>();
+    const req = { runId: 'r', content: starterContent(), values: {} };
+    // @ts-expect-error tryrun_start needs the function that receives its events
+    void (() => call('tryrun_start', req));
+    // @ts-expect-error only streaming commands take an event receiver
+    void (() => call('models_catalog', { refresh: false }, () => {}));
+    void (() => call('tryrun_start', req, (ev) => expectTypeOf(ev).toEqualTypeOf<StreamEvent>()));
   });
 });
 

@@ -3,6 +3,8 @@
 
 import type {
   AppInfo,
+  AppSettings,
+  AwsProfilesRes,
   BlueprintRef,
   BlueprintSummary,
   BlueprintsCreateReq,
@@ -10,16 +12,23 @@ import type {
   BlueprintsOpenRes,
   BlueprintsRenameReq,
   BlueprintsSetTagsReq,
+  Catalog,
   ContentDiff,
   DraftsSaveReq,
   EngineError,
   ErrorCode,
   LabelsMoveReq,
   LabelsMoveRes,
+  ModelsCatalogReq,
+  PricesInfo,
+  StreamEvent,
   TemplateReport,
   TemplatesCheckReq,
   TemplatesRenderReq,
   TemplatesRenderRes,
+  TryRunCancelReq,
+  TryRunReq,
+  TryRunRes,
   Version,
   VersionsDiffReq,
   VersionsGetReq,
@@ -27,7 +36,10 @@ import type {
   VersionsSaveRes,
 } from '../bindings';
 
-/** Every command of the engine: its request (`req`) and what it resolves with (`res`). */
+/**
+ * Every command of the engine: its request (`req`), what it resolves with (`res`) and, for a
+ * command that streams, what it reports while it runs (`event`, over a Tauri channel).
+ */
 export interface Commands {
   app_info: { req: void; res: AppInfo };
   blueprints_list: { req: BlueprintsListReq; res: BlueprintSummary[] };
@@ -45,21 +57,45 @@ export interface Commands {
   drafts_discard: { req: BlueprintRef; res: null };
   templates_check: { req: TemplatesCheckReq; res: TemplateReport };
   templates_render: { req: TemplatesRenderReq; res: TemplatesRenderRes };
+  settings_get: { req: void; res: AppSettings };
+  settings_save: { req: AppSettings; res: AppSettings };
+  aws_profiles_list: { req: void; res: AwsProfilesRes };
+  models_catalog: { req: ModelsCatalogReq; res: Catalog };
+  prices_info: { req: void; res: PricesInfo };
+  tryrun_start: { req: TryRunReq; res: TryRunRes; event: StreamEvent };
+  tryrun_cancel: { req: TryRunCancelReq; res: boolean };
 }
 
 export type Command = keyof Commands;
 export type Req<C extends Command> = Commands[C]['req'];
 export type Res<C extends Command> = Commands[C]['res'];
-/** The arguments of `call` after the command name: none for commands without a request. */
-export type ReqArgs<C extends Command> = Req<C> extends void ? [] : [req: Req<C>];
+/** What a streaming command reports while it runs; `never` for the others. */
+export type EventOf<C extends Command> = Commands[C] extends { event: infer E } ? E : never;
+/** The commands that stream events. */
+export type StreamingCommand = { [C in Command]: [EventOf<C>] extends [never] ? never : C }[Command];
+/** Receives a streaming command's events, in order. */
+export type Emit<C extends Command> = (event: EventOf<C>) => void;
+
+/**
+ * The arguments of `call` after the command name: none for commands without a request, the
+ * request, and for a streaming command also the function that receives its events.
+ */
+export type ReqArgs<C extends Command> = Req<C> extends void
+  ? []
+  : [EventOf<C>] extends [never]
+    ? [req: Req<C>]
+    : [req: Req<C>, onEvent: Emit<C>];
 
 /** Something that answers commands: Tauri, the mock host, or a test's own. */
 export interface Host {
-  call<C extends Command>(cmd: C, req: Req<C>): Promise<Res<C>>;
+  call<C extends Command>(cmd: C, req: Req<C>, onEvent?: Emit<C>): Promise<Res<C>>;
 }
 
-/** Handlers a test installs over the mock host, one per command it cares about. */
-export type Handlers = { [C in Command]?: (req: Req<C>) => Res<C> | Promise<Res<C>> };
+/**
+ * Handlers a test installs over the mock host, one per command it cares about. A streaming
+ * command's handler gets `emit` to report events before it resolves.
+ */
+export type Handlers = { [C in Command]?: (req: Req<C>, emit: Emit<C>) => Res<C> | Promise<Res<C>> };
 
 const ERROR_CODES: readonly ErrorCode[] = ['notFound', 'conflict', 'invalid', 'database', 'internal'];
 
@@ -87,11 +123,19 @@ export function inTauri(): boolean {
 }
 
 const tauriHost: Host = {
-  async call(cmd, req) {
-    const { invoke } = await import('@tauri-apps/api/core');
-    return req === undefined ? invoke(cmd) : invoke(cmd, { req });
+  async call<C extends Command>(cmd: C, req: Req<C>, onEvent?: Emit<C>): Promise<Res<C>> {
+    const { invoke, Channel } = await import('@tauri-apps/api/core');
+    const args: Record<string, unknown> = {};
+    if (req !== undefined) args.req = req;
+    if (onEvent) {
+      // The command's `on_event: Channel<…>` argument; messages arrive in order.
+      args.onEvent = new Channel<EventOf<C>>(onEvent);
+    }
+    return invoke<Res<C>>(cmd, args);
   },
 };
+
+const ignore = (): void => {};
 
 let host: Host | null = null;
 let installed: Handlers = {};
@@ -109,14 +153,15 @@ async function currentHost(): Promise<Host> {
 
 /**
  * Calls an engine command. Resolves with its response; rejects with an `EngineError`
- * (`{ code, message }`) whatever went wrong.
+ * (`{ code, message }`) whatever went wrong. A streaming command takes a third argument that
+ * receives its events while it runs: `call('tryrun_start', req, (ev) => …)`.
  */
 export async function call<C extends Command>(cmd: C, ...args: ReqArgs<C>): Promise<Res<C>> {
-  const req = args[0] as Req<C>;
+  const [req, onEvent] = args as unknown as [Req<C>, Emit<C> | undefined];
   try {
-    const handler = installed[cmd] as ((r: Req<C>) => Res<C> | Promise<Res<C>>) | undefined;
-    if (handler) return await handler(req);
-    return await (await currentHost()).call(cmd, req);
+    const handler = installed[cmd] as ((r: Req<C>, emit: Emit<C>) => Res<C> | Promise<Res<C>>) | undefined;
+    if (handler) return await handler(req, onEvent ?? ignore);
+    return await (await currentHost()).call(cmd, req, onEvent);
   } catch (e) {
     throw toEngineError(e);
   }

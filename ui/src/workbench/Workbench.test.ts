@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import type { DraftsSaveReq } from '../bindings';
+import type { DraftsSaveReq, TryRunReq } from '../bindings';
 import { call, installHandlers, setHost } from '../lib/host';
 import { createMockHost } from '../lib/mock/mockHost';
 import ConfirmHost from '../lib/ConfirmHost.svelte';
@@ -103,5 +103,60 @@ describe('Workbench', () => {
     await waitFor(() => expect(screen.getByTestId('diff-model').textContent).toContain('temperature'));
     await fireEvent.keyDown(screen.getByTestId('diff-dialog'), { key: 'Escape' });
     expect(screen.queryByTestId('diff-view')).toBeNull();
+  });
+
+  it('runs "Try it" with Ctrl+Enter from inside an editor, without touching the text', async () => {
+    const session = await setup('Support reply');
+    session.content.model.provider = 'bedrock';
+    session.setModelId('amazon.nova-micro-v1:0');
+    await userEvent.type(screen.getByTestId('var-sample-agent'), 'Sam');
+    await userEvent.type(screen.getByTestId('var-sample-message'), 'Hello');
+    const sent: TryRunReq[] = [];
+    installHandlers({
+      tryrun_start: (req, emit) => {
+        sent.push(req);
+        emit({ type: 'textDelta', data: 'Hi Sam.' });
+        return {
+          request: { modelId: req.content.model.modelId, system: null, messages: [], params: { maxTokens: null, temperature: null, topP: null, stopSequences: [] }, extraFields: null, guardrail: null, cachePoint: false },
+          outcome: { text: 'Hi Sam.', stopReason: 'end_turn', usage: { inputTokens: 30, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0 }, ttftMs: 10, latencyMs: 20, guardrailTrace: null, partial: false },
+          error: null,
+          costUsd: 0.0000021,
+        };
+      },
+    });
+    const before = editorText('editor-system');
+    const content = screen.getByTestId('editor-system').querySelector('.cm-content')!;
+    await fireEvent.keyDown(content, { key: 'Enter', ctrlKey: true });
+    await screen.findByTestId('try-stats');
+    expect(screen.getByTestId('try-output').textContent).toBe('Hi Sam.');
+    expect(screen.getByTestId('try-cost').textContent).toBe('$0.000002');
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.content.model.modelId).toBe('amazon.nova-micro-v1:0');
+    expect(sent[0]!.values).toEqual({ agent: 'Sam', message: 'Hello' });
+    expect(editorText('editor-system')).toBe(before);
+  });
+
+  it('opens Settings from the gear and with Ctrl+, and refreshes the catalog after a save', async () => {
+    await setup('Support reply');
+    const refreshes: boolean[] = [];
+    installHandlers({
+      models_catalog: ({ refresh }) => {
+        refreshes.push(refresh);
+        return { models: [], offline: true, offlineReason: 'no network', pricesAsOf: '2026-11-27' };
+      },
+    });
+    await fireEvent.keyDown(window, { key: ',', ctrlKey: true });
+    await screen.findByTestId('settings-dialog');
+    await fireEvent.click(screen.getByTestId('settings-cancel'));
+    expect(screen.queryByTestId('settings-dialog')).toBeNull();
+    expect(refreshes).toEqual([]);
+
+    await fireEvent.click(screen.getByTestId('settings-open'));
+    const region = (await screen.findByTestId('settings-region')) as HTMLInputElement;
+    await fireEvent.input(region, { target: { value: 'us-west-2' } });
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(screen.queryByTestId('settings-dialog')).toBeNull());
+    expect(refreshes).toEqual([true]);
+    expect((await call('settings_get')).bedrock.region).toBe('us-west-2');
   });
 });

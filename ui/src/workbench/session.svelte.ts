@@ -253,6 +253,12 @@ export class Session {
     this.changed();
   }
 
+  /** Points the content at another model (an unsaved change like any edit). */
+  setModelId(id: string): void {
+    this.content.model.modelId = id;
+    this.changed();
+  }
+
   declaration(name: string): VariableDecl | undefined {
     return this.content.variables.find((v) => v.name === name);
   }
@@ -287,11 +293,17 @@ export class Session {
 
   // ---- check and preview ----------------------------------------------------------------
 
+  /** What the preview and "Try it" render: the editor content and the sample values typed. */
+  renderInput(): { content: BlueprintContent; values: Record<string, string> } {
+    const content = wellFormedContent($state.snapshot(this.content) as BlueprintContent);
+    const values = Object.fromEntries(Object.entries($state.snapshot(this.samples)).filter(([, v]) => v !== ''));
+    return { content, values };
+  }
+
   async runChecks(): Promise<void> {
     this.scheduleChecks.cancel();
     const seq = ++this.checkSeq;
-    const content = wellFormedContent($state.snapshot(this.content) as BlueprintContent);
-    const values = Object.fromEntries(Object.entries($state.snapshot(this.samples)).filter(([, v]) => v !== ''));
+    const { content, values } = this.renderInput();
     try {
       const [report, preview] = await Promise.all([
         call('templates_check', { content }),

@@ -1,12 +1,14 @@
 // The workbench's keyboard shortcuts: one table for the handler and for the overlay.
 
-export type ShortcutId = 'save' | 'new' | 'search' | 'diff' | 'help';
+export type ShortcutId = 'save' | 'new' | 'search' | 'diff' | 'help' | 'run' | 'settings';
 
 export const SHORTCUTS: ReadonlyArray<{ id: ShortcutId | 'close' | 'undo' | 'redo' | 'complete'; keys: string[]; what: string }> = [
   { id: 'save', keys: ['Ctrl+S'], what: 'Save a version' },
   { id: 'new', keys: ['Ctrl+N'], what: 'New blueprint' },
   { id: 'search', keys: ['Ctrl+K', 'Ctrl+F'], what: 'Search the library' },
   { id: 'diff', keys: ['Ctrl+D'], what: 'Compare versions' },
+  { id: 'run', keys: ['Ctrl+Enter'], what: 'Run the prompt (Try it)' },
+  { id: 'settings', keys: ['Ctrl+,'], what: 'Settings' },
   { id: 'help', keys: ['?', 'Ctrl+/'], what: 'Show these shortcuts' },
   { id: 'close', keys: ['Esc'], what: 'Close a dialog' },
   { id: 'undo', keys: ['Ctrl+Z'], what: 'Undo in an editor' },
@@ -30,6 +32,8 @@ export function matchShortcut(e: KeyboardEvent): ShortcutId | null {
     if ((key === 'k' || key === 'f') && !e.shiftKey) return 'search';
     if (key === 'd' && !e.shiftKey) return 'diff';
     if (key === '/') return 'help';
+    if (key === 'enter' && !e.shiftKey) return 'run';
+    if (key === ',' && !e.shiftKey) return 'settings';
     return null;
   }
   if (e.key === '?' && !mod && !e.altKey && !typingIn(e.target)) return 'help';

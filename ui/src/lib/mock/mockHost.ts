@@ -2,6 +2,7 @@
 // in a plain browser and to drive component tests.
 
 import type {
+  AppSettings,
   BlueprintContent,
   BlueprintSummary,
   Draft,
@@ -11,7 +12,8 @@ import type {
   Version,
 } from '../../bindings';
 import { starterContent, cloneContent, sameContent } from '../content';
-import { engineError, type Command, type Commands, type Host, type Req, type Res } from '../host';
+import { engineError, type Command, type Emit, type Host, type Req, type Res } from '../host';
+import { defaultMockSettings, mockBedrock, type MockRun } from './mockBedrock';
 import { mockDiffContent } from './mockDiff';
 import { mockCheck, mockRender } from './mockTemplates';
 import { seedMock } from './mockSeed';
@@ -33,6 +35,18 @@ export interface MockState {
   blueprints: MockBlueprint[];
   now: () => string;
   nextId: () => string;
+  /** Bedrock settings as `settings_save` last stored them. */
+  settings: AppSettings;
+  /** Profile names `aws_profiles_list` answers with. */
+  profiles: string[];
+  /** When set, `models_catalog` answers with the bundled table and this reason. */
+  catalogOffline: string | null;
+  /** Milliseconds between two streamed words. */
+  streamDelayMs: number;
+  /** Calls in flight, by run id. */
+  running: Map<string, MockRun>;
+  /** System prompts already written to the prompt cache. */
+  cached: Set<string>;
 }
 
 const LABEL_ORDER: Label[] = ['dev', 'staging', 'prod'];
@@ -114,7 +128,7 @@ export function moveLabel(st: MockState, b: MockBlueprint, label: Label, version
   return mv;
 }
 
-type Impl = { [C in Command]: (req: Req<C>) => Res<C> };
+type Impl = { [C in Command]: (req: Req<C>, emit: Emit<C>) => Res<C> | Promise<Res<C>> };
 
 function implementation(st: MockState): Impl {
   const find = (id: string): MockBlueprint => {
@@ -232,6 +246,7 @@ function implementation(st: MockState): Impl {
     },
     templates_check: ({ content }) => mockCheck(content),
     templates_render: ({ content, values }) => mockRender(content, values),
+    ...mockBedrock(st),
   };
 }
 
@@ -242,6 +257,12 @@ export function createMockState(): MockState {
     blueprints: [],
     now: () => new Date().toISOString(),
     nextId: () => `mock-${Date.now().toString(36)}-${(counter++).toString(36).padStart(4, '0')}`,
+    settings: defaultMockSettings(),
+    profiles: ['default', 'dev', 'prod-readonly'],
+    catalogOffline: null,
+    streamDelayMs: 45,
+    running: new Map(),
+    cached: new Set(),
   };
 }
 
@@ -252,12 +273,14 @@ export function createMockHost(opts: { seed?: boolean; state?: MockState } = {})
   const impl = implementation(state);
   return {
     state,
-    async call<C extends Command>(cmd: C, req: Req<C>): Promise<Res<C>> {
-      const fn = impl[cmd] as ((r: Req<C>) => Commands[C]['res']) | undefined;
+    async call<C extends Command>(cmd: C, req: Req<C>, onEvent?: Emit<C>): Promise<Res<C>> {
+      const fn = impl[cmd] as ((r: Req<C>, emit: Emit<C>) => Res<C> | Promise<Res<C>>) | undefined;
       if (!fn) throw engineError('internal', `unknown command ${cmd}`);
-      // Copy the request as the real bridge would (JSON over IPC), so callers cannot share state.
+      // Copy the request and the events as the real bridge would (JSON over IPC), so callers
+      // cannot share state with the host.
       const copy = req === undefined ? req : (JSON.parse(JSON.stringify(req)) as Req<C>);
-      return fn(copy);
+      const emit = ((ev: unknown) => onEvent?.(JSON.parse(JSON.stringify(ev)) as never)) as Emit<C>;
+      return fn(copy, emit);
     },
   };
 }
