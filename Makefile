@@ -4,12 +4,12 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup deps-system deps-node deps-tauri-driver ui app run test test-rust test-ui test-e2e lint bindings clean-e2e
+.PHONY: help setup deps-system deps-node deps-tauri-driver model ui app run test test-rust test-ui test-e2e lint bindings clean-e2e
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config curl file cmake clang libclang-dev libssl-dev \
   libwebkit2gtk-4.1-dev libxdo-dev librsvg2-dev libayatana-appindicator3-dev \
-  webkit2gtk-driver xvfb xauth imagemagick
+  webkit2gtk-driver xvfb xauth imagemagick python3-pip unzip
 TAURI := ui/node_modules/.bin/tauri
 E2E_IDENTIFIER := dev.galley.studio.e2e
 E2E_BIN := target/e2e/galley-app
@@ -19,7 +19,7 @@ help:
 	@echo "make test   set up and run every test tier (Rust, UI, CLI, end-to-end under Xvfb)"
 	@echo "make lint   rustfmt + clippy -D warnings + svelte-check"
 
-setup: deps-system deps-node deps-tauri-driver
+setup: deps-system deps-node deps-tauri-driver model
 
 deps-system:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -39,6 +39,10 @@ ui/node_modules/.package-lock.json: ui/package-lock.json ui/package.json
 deps-tauri-driver:
 	@command -v tauri-driver >/dev/null 2>&1 || cargo install --locked tauri-driver
 
+# The default local model (SmolLM2-135M-Instruct, Q4_1 GGUF) in the user cache, hash-checked.
+model: deps-system
+	@scripts/fetch-model.sh >/dev/null
+
 # The desktop binary with the UI embedded (the Tauri CLI builds the UI first).
 app: setup
 	$(TAURI) build --debug --no-bundle
@@ -53,7 +57,7 @@ lint: setup
 	cd ui && npm run check
 
 test-rust: setup
-	cargo test --workspace --locked
+	GALLEY_REQUIRE_MODEL=1 cargo test --workspace --locked
 
 test-ui: deps-node
 	cd ui && npm test

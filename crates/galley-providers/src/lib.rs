@@ -14,6 +14,10 @@
 //!   settings; an endpoint override (the setting, else `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`) is
 //!   honoured. Every SDK error is mapped to a [`ProviderErrorCode`] and a message that says what to
 //!   do.
+//! - [`OpenAiProvider`] implements it for any OpenAI-compatible endpoint (Ollama, vLLM, LM Studio,
+//!   a LiteLLM gateway, OpenAI) with `reqwest`: streaming chat completions over server-sent
+//!   events, retries of 429 and 5xx answers with backoff, and the model list. [`OpenAiSettings`]
+//!   hold the base URL and the *name* of the environment variable with the key, read at call time.
 //! - [`bedrock::profiles`] lists AWS profile names (never values) for the Settings picker.
 //! - [`Catalog`] merges ListFoundationModels and ListInferenceProfiles into the models that can
 //!   be called, offering profile-only models under their inference-profile id; [`offline_catalog`]
@@ -21,13 +25,15 @@
 //! - [`Prices`] is the dated price table bundled from `assets/prices/bedrock.json`, overridable
 //!   from a user file, and prices a call with [`Prices::cost_usd`].
 //!
-//! Secrets never leave the SDK: settings hold only a profile name, `Debug` of a provider shows
-//! settings only, and error messages and traces carry no credential values.
+//! Secrets never leave the SDK or the request: settings hold only a profile name or the name of
+//! a variable, `Debug` of a provider shows settings only, and error messages and traces carry no
+//! credential values.
 
 pub mod bedrock;
 pub mod catalog;
 pub mod error;
 pub mod model_id;
+pub mod openai;
 pub mod prices;
 pub mod provider;
 
@@ -35,6 +41,7 @@ pub use bedrock::profiles::{list_profiles, list_profiles_in};
 pub use bedrock::{BedrockProvider, BedrockSettings};
 pub use catalog::{offline_catalog, Catalog, CatalogModel};
 pub use error::{ProviderError, ProviderErrorCode};
+pub use openai::{OpenAiProvider, OpenAiSettings};
 pub use prices::{Price, PriceEntry, PriceError, Prices};
 pub use provider::{
     ChatMessage, ChatOutcome, ChatRequest, GuardrailRef, InferenceParams, Provider, ProviderFuture,
@@ -66,11 +73,14 @@ mod ts_tests {
             Catalog::decl(),
             ChatRequest::decl(),
             ProviderError::decl(),
+            OpenAiSettings::decl(),
         ] {
             assert!(!decl.contains("bigint"), "{decl}");
         }
         assert!(ChatOutcome::decl().contains("ttftMs: number | null"));
         assert!(BedrockSettings::decl().contains("timeoutSecs: number"));
+        assert!(OpenAiSettings::decl().contains("apiKeyEnv: string | null"));
+        assert!(OpenAiSettings::decl().contains("initialBackoffMs: number"));
     }
 
     #[test]

@@ -473,5 +473,25 @@ mod tests {
             "{}",
             err.message
         );
+
+        // no endpoint set: the region's endpoint cannot be reached (a region without Bedrock)
+        let dns = std::io::Error::other("dns error: failed to lookup address information");
+        let e: ConverseSdkError = SdkError::dispatch_failure(ConnectorError::io(Box::new(dns)));
+        let mut c = ctx(None);
+        c.region = "af-south-1".into();
+        let err = Failure::from_sdk(&e, converse_code).into_provider_error(&c);
+        assert_eq!(err.code, ProviderErrorCode::Endpoint);
+        assert!(
+            err.message
+                .starts_with("cannot connect to the Bedrock endpoint of af-south-1 ("),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message
+                .contains("that Bedrock is offered in af-south-1"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -112,10 +112,16 @@ impl Failure {
             },
             Failure::Connect { detail } => ProviderError::new(
                 C::Endpoint,
-                format!(
-                    "cannot connect to {} ({detail}): check the endpoint URL in Settings and the network",
-                    ctx.endpoint_label()
-                ),
+                match &ctx.endpoint {
+                    Some(_) => format!(
+                        "cannot connect to {} ({detail}): check the endpoint URL in Settings and the network",
+                        ctx.endpoint_label()
+                    ),
+                    None => format!(
+                        "cannot connect to {} ({detail}): check the network, and that Bedrock is offered in {region} (it is in us-east-1, us-west-2, eu-central-1 and others): change the region in Settings",
+                        ctx.endpoint_label()
+                    ),
+                },
             ),
             Failure::EndpointConfig { detail } => ProviderError::new(
                 C::Endpoint,
