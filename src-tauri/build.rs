@@ -25,6 +25,12 @@ const COMMANDS: &[&str] = &[
     "prices_info",
     "tryrun_start",
     "tryrun_cancel",
+    "local_models_list",
+    "local_models_add",
+    "local_models_remove",
+    "endpoints_presets",
+    "endpoints_test",
+    "endpoints_models",
 ];
 
 fn main() {

@@ -152,3 +152,39 @@ pub async fn tryrun_start(
 pub async fn tryrun_cancel(s: State<'_, AppState>, req: TryRunCancelReq) -> Res<bool> {
     Ok(s.engine()?.tryrun_cancel(req).await)
 }
+
+#[tauri::command]
+pub async fn local_models_list(s: State<'_, AppState>) -> Res<LocalModelsRes> {
+    s.engine()?.local_models_list().await
+}
+
+#[tauri::command]
+pub async fn local_models_add(
+    s: State<'_, AppState>,
+    req: LocalModelPathReq,
+) -> Res<LocalModelsRes> {
+    s.engine()?.local_models_add(req).await
+}
+
+#[tauri::command]
+pub async fn local_models_remove(
+    s: State<'_, AppState>,
+    req: LocalModelPathReq,
+) -> Res<LocalModelsRes> {
+    s.engine()?.local_models_remove(req).await
+}
+
+#[tauri::command]
+pub async fn endpoints_presets(s: State<'_, AppState>) -> Res<Vec<EndpointPreset>> {
+    Ok(s.engine()?.endpoints_presets())
+}
+
+#[tauri::command]
+pub async fn endpoints_test(s: State<'_, AppState>, req: EndpointConfig) -> Res<EndpointTestRes> {
+    s.engine()?.endpoints_test(req).await
+}
+
+#[tauri::command]
+pub async fn endpoints_models(s: State<'_, AppState>, req: EndpointsModelsReq) -> Res<Vec<String>> {
+    s.engine()?.endpoints_models(req).await
+}

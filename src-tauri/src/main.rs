@@ -31,6 +31,7 @@ fn main() {
         Err(e) => tracing::error!(error = %e, "cannot open the data folder"),
     }
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(AppState(engine))
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -56,6 +57,12 @@ fn main() {
             commands::prices_info,
             commands::tryrun_start,
             commands::tryrun_cancel,
+            commands::local_models_list,
+            commands::local_models_add,
+            commands::local_models_remove,
+            commands::endpoints_presets,
+            commands::endpoints_test,
+            commands::endpoints_models,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -3,7 +3,7 @@
 
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, homedir } from 'node:os';
 import { join } from 'node:path';
 import { Session, Keys } from './webdriver.mjs';
 
@@ -11,7 +11,12 @@ export function step(name) {
   console.log(`  · ${name}`);
 }
 
-/** A temporary HOME and data folder, and the environment the app runs with. */
+/** Where `make model` put the default model, under the real HOME (read only by the tests). */
+export const MODELS_DIR =
+  process.env.GALLEY_MODELS_DIR || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'galley', 'models');
+
+/** A temporary HOME and data folder, and the environment the app runs with. The models folder is
+ *  the machine's, so the default local model is there. */
 export function sandbox(extraEnv = {}) {
   const root = mkdtempSync(join(tmpdir(), 'galley-e2e-'));
   const home = join(root, 'home');
@@ -25,6 +30,7 @@ export function sandbox(extraEnv = {}) {
     XDG_CACHE_HOME: join(home, '.cache'),
     WEBKIT_DISABLE_COMPOSITING_MODE: '1',
     GALLEY_AUTHOR: 'e2e',
+    GALLEY_MODELS_DIR: MODELS_DIR,
     NO_AT_BRIDGE: '1',
     ...extraEnv,
   };
@@ -67,7 +73,7 @@ export async function typeInEditor(s, testid, text) {
   const content = await s.waitFind(`[data-testid="${testid}"] .cm-content`);
   await content.click();
   await s.keys([Keys.CONTROL, 'a'], [Keys.BACKSPACE]);
-  await content.type(text);
+  if (text) await content.type(text);
 }
 
 export async function editorText(s, testid) {

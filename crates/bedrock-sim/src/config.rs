@@ -18,6 +18,9 @@ pub struct SimConfig {
     /// Key the OpenAI-compatible route demands as `Authorization: Bearer <key>`;
     /// `None` accepts any key (or none).
     pub openai_api_key: Option<String>,
+    /// Share of model calls (Converse, ConverseStream, OpenAI chat), in percent, answered with a
+    /// 429 throttling error, spread evenly and deterministically over the calls.
+    pub throttle_percent: u32,
 }
 
 impl Default for SimConfig {
@@ -29,6 +32,7 @@ impl Default for SimConfig {
             ttft: Duration::ZERO,
             tokens_per_sec: None,
             openai_api_key: None,
+            throttle_percent: 0,
         }
     }
 }

@@ -34,6 +34,9 @@ struct Args {
     /// Key the OpenAI-compatible route demands (any key when absent).
     #[arg(long)]
     openai_api_key: Option<String>,
+    /// Answer this share of model calls (percent) with a 429 throttling error.
+    #[arg(long, default_value_t = 0)]
+    throttle_percent: u32,
 }
 
 #[tokio::main]
@@ -53,6 +56,7 @@ async fn main() -> std::io::Result<()> {
         ttft: Duration::from_millis(args.ttft_ms),
         tokens_per_sec: args.tokens_per_sec,
         openai_api_key: args.openai_api_key,
+        throttle_percent: args.throttle_percent,
     };
     let sim = Sim::start_on(SocketAddr::new(args.host, args.port), config).await?;
     println!("bedrock-sim listening on {}", sim.url());

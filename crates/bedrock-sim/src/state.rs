@@ -18,6 +18,7 @@ pub(crate) struct Shared {
     cache: Mutex<HashSet<String>>,
     pub log: RequestLog,
     request_counter: AtomicU64,
+    model_calls: AtomicU64,
 }
 
 impl Shared {
@@ -28,6 +29,7 @@ impl Shared {
             faults: Mutex::default(),
             cache: Mutex::default(),
             log: RequestLog::default(),
+            model_calls: AtomicU64::new(0),
             request_counter: AtomicU64::new(0),
         }
     }
@@ -54,6 +56,14 @@ impl Shared {
     /// Takes the next fault for a request. A `Status` fault with `times > 1` stays queued with
     /// one fewer; mid-stream faults are only taken by streaming requests.
     pub fn take_fault(&self, model_id: &str, streaming: bool) -> Option<Fault> {
+        let percent = u64::from(self.config.throttle_percent.min(100));
+        if percent > 0 {
+            // call n is throttled when the n-th step of `percent` per 100 crosses a whole number
+            let n = self.model_calls.fetch_add(1, Ordering::Relaxed);
+            if (n + 1) * percent / 100 > n * percent / 100 {
+                return Some(Fault::throttle(1));
+            }
+        }
         let mut faults = lock(&self.faults);
         let queue = faults.get_mut(model_id)?;
         let front = queue.front_mut()?;
@@ -84,6 +94,18 @@ impl Shared {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_throttle_share_is_spread_over_the_calls() {
+        let s = Shared::new(SimConfig {
+            throttle_percent: 30,
+            ..SimConfig::default()
+        });
+        let throttled: Vec<bool> = (0..20).map(|_| s.take_fault("m", true).is_some()).collect();
+        assert_eq!(throttled.iter().filter(|t| **t).count(), 6);
+        // never more than one in a row at 30%
+        assert!(!throttled.windows(2).any(|w| w[0] && w[1]), "{throttled:?}");
+    }
 
     #[test]
     fn status_faults_count_down_and_stream_faults_wait_for_streams() {

@@ -41,6 +41,80 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Run a blueprint's versions on models for inputs, into the run history.
+    Run(RunCmd),
+    /// The run history: list, resume, export.
+    Runs {
+        #[command(subcommand)]
+        cmd: RunsCmd,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct RunCmd {
+    /// Blueprint name (case-insensitive).
+    pub blueprint: String,
+    /// A version to run (repeatable; default: the latest).
+    #[arg(long = "version", value_name = "N")]
+    pub versions: Vec<u32>,
+    /// Also run the version this label points at: dev, staging or prod.
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Models, comma-separated or repeated: `local:MODEL`, `bedrock:MODEL_ID`,
+    /// `openai:ENDPOINT/MODEL` (default: each version's own model).
+    #[arg(long = "models", value_name = "MODELS")]
+    pub models: Vec<String>,
+    /// A variable value, `name=value` (repeatable): one input.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Inputs from a JSONL file, one object of variable values per line.
+    #[arg(long = "inputs", value_name = "FILE")]
+    pub inputs: Option<PathBuf>,
+    /// Times each cell runs.
+    #[arg(long, default_value_t = 1)]
+    pub repeats: u32,
+    /// Calls at once per provider.
+    #[arg(long)]
+    pub concurrency: Option<u32>,
+    /// Call the models even when the cache has the answer.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Refuse to start when the run may cost more than this many US dollars.
+    #[arg(long, value_name = "USD")]
+    pub max_cost: Option<f64>,
+    /// Print the run's summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RunsCmd {
+    /// List runs, newest first.
+    List {
+        /// Only runs of this blueprint.
+        #[arg(long)]
+        blueprint: Option<String>,
+        /// Words to find in templates, inputs or outputs.
+        #[arg(long)]
+        search: Option<String>,
+        /// Only runs on a model whose label contains this.
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the cells a run is missing (after it was cancelled or killed).
+    Resume {
+        run_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a run's cells to stdout as CSV or JSONL.
+    Export {
+        run_id: String,
+        #[arg(long, default_value = "csv")]
+        format: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

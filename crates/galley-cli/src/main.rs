@@ -2,13 +2,17 @@
 
 mod args;
 mod output;
+mod run;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 use galley_engine::{default_data_dir, Engine, EngineError};
 
-use crate::args::{BlueprintsCmd, Cli, Cmd};
+use crate::args::{BlueprintsCmd, Cli, Cmd, RunsCmd};
+
+/// Exit code when a run finished with failed cells.
+const EXIT_FAILED: u8 = 1;
 
 /// Exit codes: 0 success, 1 a check failed (reserved for `galley eval`), 2 an error.
 const EXIT_ERROR: u8 = 2;
@@ -33,7 +37,8 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(EXIT_FAILED),
         Err(e) => {
             eprintln!("error: {}", e.message);
             ExitCode::from(EXIT_ERROR)
@@ -41,7 +46,8 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), EngineError> {
+/// `Ok(false)`: the command ran, but what it checked failed (a run with failed cells).
+async fn run(cli: Cli) -> Result<bool, EngineError> {
     let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
     let engine = Engine::open(&data_dir).await?;
     let result = match cli.cmd {
@@ -54,7 +60,7 @@ async fn run(cli: Cli) -> Result<(), EngineError> {
                 })
                 .await?;
             output::blueprint_list(&list, json);
-            Ok(())
+            Ok(true)
         }
         Cmd::Blueprints {
             cmd: BlueprintsCmd::Show { name, select, json },
@@ -82,7 +88,7 @@ async fn run(cli: Cli) -> Result<(), EngineError> {
                 &labels,
                 json,
             );
-            Ok(())
+            Ok(true)
         }
         Cmd::Render {
             name,
@@ -105,8 +111,48 @@ async fn run(cli: Cli) -> Result<(), EngineError> {
                 )));
             }
             output::messages(&res.messages, json);
-            Ok(())
+            Ok(true)
         }
+        Cmd::Run(r) => {
+            let args = run::RunArgs {
+                blueprint: r.blueprint,
+                versions: r.versions,
+                label: r.label,
+                models: r.models,
+                vars: args::parse_vars(&r.vars)?,
+                inputs_file: r.inputs,
+                repeats: r.repeats,
+                concurrency: r.concurrency,
+                no_cache: r.no_cache,
+                max_cost: r.max_cost,
+                json: r.json,
+            };
+            run::run(&engine, args).await
+        }
+        Cmd::Runs { cmd } => match cmd {
+            RunsCmd::List {
+                blueprint,
+                search,
+                model,
+                json,
+            } => {
+                let blueprint_id = match blueprint {
+                    Some(name) => Some(engine.blueprint_by_name(&name).await?.id),
+                    None => None,
+                };
+                let req = galley_engine::RunsListReq {
+                    blueprint_id,
+                    text: search,
+                    model,
+                    ..Default::default()
+                };
+                run::list(&engine, req, json).await.map(|()| true)
+            }
+            RunsCmd::Resume { run_id, json } => run::resume(&engine, &run_id, json).await,
+            RunsCmd::Export { run_id, format } => {
+                run::export(&engine, &run_id, &format).await.map(|()| true)
+            }
+        },
     };
     engine.close().await;
     result

@@ -61,6 +61,11 @@ pub struct VariableDecl {
 pub struct ModelSettings {
     /// `bedrock`, `openai` or `local`.
     pub provider: String,
+    /// For `openai`: the name of the endpoint in Settings (a reference; its URL and key variable
+    /// stay in each user's settings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub endpoint: Option<String>,
     pub model_id: String,
     #[serde(default)]
     pub max_tokens: Option<u32>,
@@ -104,6 +109,7 @@ impl Default for ModelSettings {
     fn default() -> Self {
         ModelSettings {
             provider: "local".into(),
+            endpoint: None,
             model_id: "SmolLM2-135M-Instruct".into(),
             max_tokens: Some(512),
             temperature: Some(0.7),
@@ -214,6 +220,7 @@ mod tests {
         assert!(!model.contains_key("cachePrompt"));
         assert!(!model.contains_key("guardrail"));
         assert!(!model.contains_key("extraFields"));
+        assert!(!model.contains_key("endpoint"));
         let old = r#"{"system":"","messages":[],"variables":[],"model":{"provider":"local","modelId":"m","maxTokens":null,"temperature":null,"topP":null,"stopSequences":[]}}"#;
         let c: BlueprintContent = serde_json::from_str(old).unwrap();
         assert_eq!(serde_json::to_string(&c).unwrap(), old);

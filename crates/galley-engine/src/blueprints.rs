@@ -129,3 +129,22 @@ impl Engine {
         Ok(self.store.draft_delete(&req.id).await?)
     }
 }
+
+impl Engine {
+    /// The blueprint named `name` (case-insensitive).
+    pub async fn blueprint_by_name(&self, name: &str) -> Result<BlueprintSummary, EngineError> {
+        self.store
+            .blueprint_by_name(name.trim())
+            .await
+            .map_err(|e| match e {
+                galley_store::StoreError::NotFound(_) => EngineError::new(
+                    crate::ErrorCode::NotFound,
+                    format!(
+                        "no blueprint named `{}`: `galley blueprints list` shows them",
+                        name.trim()
+                    ),
+                ),
+                other => other.into(),
+            })
+    }
+}

@@ -7,7 +7,10 @@
 mod blueprints;
 mod data_dir;
 mod dto;
+mod endpoints;
 mod error;
+mod local;
+mod runs;
 mod settings;
 mod templates;
 mod tryrun;
@@ -23,10 +26,13 @@ use tokio::sync::Mutex;
 
 pub use data_dir::{default_data_dir, DATA_DIR_ENV};
 pub use dto::*;
+pub use endpoints::{EndpointConfig, EndpointPreset, EndpointTestRes, EndpointsModelsReq};
 pub use error::{EngineError, ErrorCode};
 pub use galley_core as core;
 pub use galley_providers as providers;
 pub use galley_store::{BlueprintSummary, Draft, LabelMove, LabelState, Version, VersionMeta};
+pub use local::{LocalConfig, LocalModelInfo, LocalModelPathReq, LocalModelSource, LocalModelsRes};
+pub use runs::*;
 pub use settings::{AppSettings, AwsProfilesRes, ModelsCatalogReq, PricesInfo, PRICES_FILE};
 pub use tryrun::{TryRunCancelReq, TryRunReq, TryRunRes};
 
@@ -57,6 +63,10 @@ pub struct Engine {
     catalog: Arc<Mutex<Option<Catalog>>>,
     /// Calls in flight, by the caller's run id, for cancellation.
     running: Arc<Mutex<HashMap<String, CancellationToken>>>,
+    /// Local models kept loaded between calls.
+    local: local::WarmModels,
+    /// OpenAI-compatible providers of the saved endpoints.
+    endpoints: endpoints::EndpointProviders,
 }
 
 impl Engine {
@@ -79,6 +89,8 @@ impl Engine {
             bedrock: Arc::default(),
             catalog: Arc::default(),
             running: Arc::default(),
+            local: Arc::default(),
+            endpoints: Arc::default(),
         })
     }
 

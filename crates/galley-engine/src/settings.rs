@@ -12,9 +12,13 @@ use serde::{Deserialize, Serialize};
 use tracing::instrument;
 use ts_rs::TS;
 
+use crate::endpoints::{validated as validated_endpoints, EndpointConfig};
+use crate::local::LocalConfig;
 use crate::{Engine, EngineError, ErrorCode};
 
 const BEDROCK_KEY: &str = "bedrock";
+const LOCAL_KEY: &str = "local";
+const ENDPOINTS_KEY: &str = "endpoints";
 /// The user's price overrides, next to the database.
 pub const PRICES_FILE: &str = "prices.json";
 
@@ -22,6 +26,11 @@ pub const PRICES_FILE: &str = "prices.json";
 #[serde(rename_all = "camelCase")]
 pub struct AppSettings {
     pub bedrock: BedrockSettings,
+    #[serde(default)]
+    pub local: LocalConfig,
+    /// OpenAI-compatible endpoints, by name.
+    #[serde(default)]
+    pub endpoints: Vec<EndpointConfig>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -57,7 +66,13 @@ impl Engine {
             .setting::<BedrockSettings>(BEDROCK_KEY)
             .await?
             .unwrap_or_default();
-        Ok(AppSettings { bedrock })
+        let local = self.store.setting(LOCAL_KEY).await?.unwrap_or_default();
+        let endpoints = self.store.setting(ENDPOINTS_KEY).await?.unwrap_or_default();
+        Ok(AppSettings {
+            bedrock,
+            local,
+            endpoints,
+        })
     }
 
     /// Validates and stores the settings; the next model call uses them.
@@ -67,12 +82,22 @@ impl Engine {
             .bedrock
             .validated()
             .map_err(|e| EngineError::invalid(e.message))?;
+        let local = req.local.validated()?;
+        let endpoints = validated_endpoints(req.endpoints)?;
+        let now = self.now();
+        self.store.setting_put(BEDROCK_KEY, &bedrock, &now).await?;
+        self.store.setting_put(LOCAL_KEY, &local, &now).await?;
         self.store
-            .setting_put(BEDROCK_KEY, &bedrock, &self.now())
+            .setting_put(ENDPOINTS_KEY, &endpoints, &now)
             .await?;
         *self.bedrock.lock().await = None;
         *self.catalog.lock().await = None;
-        Ok(AppSettings { bedrock })
+        self.endpoints.lock().await.clear();
+        Ok(AppSettings {
+            bedrock,
+            local,
+            endpoints,
+        })
     }
 
     #[instrument(skip_all)]

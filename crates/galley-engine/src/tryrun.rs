@@ -3,11 +3,13 @@
 //! callback and the outcome comes back with its cost.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use galley_core::template::render;
-use galley_core::BlueprintContent;
+use galley_core::{BlueprintContent, ModelSettings};
 use galley_providers::{
-    CancellationToken, ChatOutcome, ChatRequest, Provider, ProviderError, StreamEvent,
+    CancellationToken, ChatOutcome, ChatRequest, Provider, ProviderError, ProviderErrorCode,
+    StreamEvent,
 };
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
@@ -43,7 +45,37 @@ pub struct TryRunRes {
     pub cost_usd: Option<f64>,
 }
 
+impl TryRunRes {
+    fn failed(request: ChatRequest, error: ProviderError) -> TryRunRes {
+        TryRunRes {
+            request,
+            outcome: None,
+            error: Some(error),
+            cost_usd: None,
+        }
+    }
+}
+
 impl Engine {
+    /// The provider that runs `model`: Bedrock, a local model (loaded or warm) or a named
+    /// OpenAI-compatible endpoint.
+    pub(crate) async fn provider_for(
+        &self,
+        model: &ModelSettings,
+    ) -> Result<Arc<dyn Provider>, ProviderError> {
+        match model.provider.as_str() {
+            "bedrock" => Ok(self
+                .bedrock_provider()
+                .await
+                .map_err(|e| ProviderError::new(ProviderErrorCode::InvalidRequest, e.message))?),
+            "local" => Ok(Arc::new(self.local_provider(model.model_id.trim()).await?)),
+            "openai" => Ok(self.endpoint_provider(model.endpoint.as_deref()).await?),
+            other => Err(ProviderError::invalid_request(format!(
+                "the provider `{other}` is not known: choose `local`, `bedrock` or `openai` in Model settings"
+            ))),
+        }
+    }
+
     /// Renders the content strictly, calls its model and streams the answer to `on_event`.
     /// Template problems are an `invalid` error; a failed model call is a result with `error`.
     #[instrument(skip_all, fields(run_id = %req.run_id))]
@@ -57,16 +89,18 @@ impl Engine {
             EngineError::invalid(format!("cannot render: {}", lines.join("; ")))
         })?;
         let model = &req.content.model;
-        let provider: std::sync::Arc<dyn Provider> = match model.provider.as_str() {
-            "bedrock" => self.bedrock_provider().await?,
-            other => {
-                return Err(EngineError::invalid(format!(
-                    "the `{other}` provider cannot run models in this version of Galley yet: choose `bedrock` in Model settings"
-                )))
-            }
-        };
         let request = ChatRequest::from_rendered(model, &rendered)
             .map_err(|e| EngineError::invalid(e.message))?;
+        let provider = match self.provider_for(model).await {
+            Ok(p) => p,
+            Err(error)
+                if error.code == ProviderErrorCode::InvalidRequest
+                    && error.message.starts_with("the provider `") =>
+            {
+                return Err(EngineError::invalid(error.message))
+            }
+            Err(error) => return Ok(TryRunRes::failed(request, error)),
+        };
         let cancel = CancellationToken::new();
         self.running
             .lock()
@@ -76,7 +110,11 @@ impl Engine {
         self.running.lock().await.remove(&req.run_id);
         Ok(match result {
             Ok(outcome) => {
-                let cost_usd = self.prices()?.cost_usd(&request.model_id, &outcome.usage);
+                let cost_usd = match model.provider.as_str() {
+                    // runs on this machine: no bill
+                    "local" => Some(0.0),
+                    _ => self.prices()?.cost_usd(&request.model_id, &outcome.usage),
+                };
                 TryRunRes {
                     request,
                     outcome: Some(outcome),
@@ -84,12 +122,7 @@ impl Engine {
                     cost_usd,
                 }
             }
-            Err(error) => TryRunRes {
-                request,
-                outcome: None,
-                error: Some(error),
-                cost_usd: None,
-            },
+            Err(error) => TryRunRes::failed(request, error),
         })
     }
 

@@ -37,6 +37,7 @@ async fn setup(sim: &Sim) -> (tempfile::TempDir, Engine) {
             initial_backoff_ms: 10,
             ..Default::default()
         },
+        ..Default::default()
     };
     engine.settings_save(settings).await.unwrap();
     (dir, engine)
@@ -166,11 +167,15 @@ async fn provider_failures_come_back_with_what_to_do() {
     assert_eq!(err.code, ProviderErrorCode::StreamBroken);
     assert_eq!(err.partial_text.as_deref(), Some("echo: What"));
 
-    let mut local = req("r6", HAIKU);
-    local.content.model.provider = "local".into();
-    let err = engine.tryrun_start(local, &mut |_| {}).await.unwrap_err();
+    let mut unknown = req("r6", HAIKU);
+    unknown.content.model.provider = "mystery".into();
+    let err = engine.tryrun_start(unknown, &mut |_| {}).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Invalid);
-    assert!(err.message.contains("`local` provider"), "{}", err.message);
+    assert!(
+        err.message.contains("provider `mystery` is not known"),
+        "{}",
+        err.message
+    );
 
     let mut missing = req("r7", HAIKU);
     missing.values.clear();
@@ -241,6 +246,7 @@ async fn settings_are_validated_kept_and_feed_the_catalog() {
             endpoint_url: Some("not a url".into()),
             ..Default::default()
         },
+        ..Default::default()
     };
     let err = engine.settings_save(bad).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Invalid);
@@ -250,6 +256,7 @@ async fn settings_are_validated_kept_and_feed_the_catalog() {
             region: Some("US East".into()),
             ..Default::default()
         },
+        ..Default::default()
     };
     assert!(engine
         .settings_save(bad)

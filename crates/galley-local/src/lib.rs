@@ -15,7 +15,9 @@
 //!
 //! The `model_id` of a request is not used: a `LocalProvider` runs the one model it loaded.
 
+mod discover;
 mod generate;
+mod inspect;
 mod model;
 mod paths;
 mod text;
@@ -30,6 +32,11 @@ use galley_providers::{
     ProviderFuture, StreamEvent, Usage,
 };
 
+pub use discover::{
+    discover, file_id, ollama_models_dir, resolve, LocalModel, ModelSource, Places,
+    DEFAULT_MODEL_ID, OLLAMA_PREFIX,
+};
+pub use inspect::{available_memory, check_fits, human_bytes, inspect, GgufInfo};
 pub use paths::{default_model_path, models_dir, DEFAULT_MODEL_FILE};
 
 use crate::generate::{Job, Link};
@@ -169,15 +176,7 @@ impl LocalProvider {
         };
         on_event(StreamEvent::Usage(usage));
         let latency_ms = millis(start);
-        tracing::debug!(
-            prompt_tokens = usage.input_tokens,
-            output_tokens = usage.output_tokens,
-            ttft_ms,
-            latency_ms,
-            stop = stop.as_str(),
-            "local call finished"
-        );
-        Ok(ChatOutcome {
+        let outcome = ChatOutcome {
             text: finished.text,
             stop_reason: stop.as_str().to_string(),
             usage,
@@ -185,7 +184,9 @@ impl LocalProvider {
             latency_ms,
             guardrail_trace: None,
             partial: false,
-        })
+        };
+        outcome.trace_finished("local", None);
+        Ok(outcome)
     }
 }
 

@@ -62,6 +62,8 @@ pub(crate) fn load_shared(path: &Path) -> Result<Arc<LoadedModel>, ProviderError
 }
 
 fn load(path: &Path) -> Result<LoadedModel, ProviderError> {
+    let info = crate::inspect::inspect(path)?;
+    crate::inspect::check_fits(path, &info, crate::inspect::available_memory())?;
     let backend = backend()?;
     let model =
         LlamaModel::load_from_file(backend, path, &LlamaModelParams::default()).map_err(|e| {

@@ -263,6 +263,24 @@ pub struct ChatOutcome {
     pub partial: bool,
 }
 
+impl ChatOutcome {
+    /// The debug line every provider writes when a call finishes; `call` names the operation
+    /// (`converse stream`, `chat stream`, `local`), `attempts` counts retries when known.
+    pub fn trace_finished(&self, call: &'static str, attempts: Option<u32>) {
+        tracing::debug!(
+            call,
+            attempts,
+            ttft_ms = self.ttft_ms,
+            latency_ms = self.latency_ms,
+            input_tokens = self.usage.input_tokens,
+            output_tokens = self.usage.output_tokens,
+            stop_reason = %self.stop_reason,
+            partial = self.partial,
+            "model call finished"
+        );
+    }
+}
+
 /// The future a [`Provider`] call returns.
 pub type ProviderFuture<'a> =
     Pin<Box<dyn Future<Output = Result<ChatOutcome, ProviderError>> + Send + 'a>>;
@@ -307,6 +325,7 @@ mod tests {
     fn settings() -> ModelSettings {
         ModelSettings {
             provider: "bedrock".into(),
+            endpoint: None,
             model_id: " us.amazon.nova-lite-v1:0 ".into(),
             max_tokens: Some(256),
             temperature: Some(0.2),

@@ -9,6 +9,7 @@ mod db;
 mod drafts;
 mod error;
 mod labels;
+mod runs;
 mod settings;
 mod versions;
 
@@ -17,4 +18,5 @@ pub use db::{Store, DB_FILE};
 pub use drafts::Draft;
 pub use error::StoreError;
 pub use labels::{LabelMove, LabelState};
+pub use runs::{CellRow, RunInsert, RunRow, RunsQuery};
 pub use versions::{Version, VersionMeta};

@@ -8,7 +8,12 @@ export type ModelSettings = {
 /**
  * `bedrock`, `openai` or `local`.
  */
-provider: string, modelId: string, maxTokens: number | null, temperature: number | null, topP: number | null, stopSequences: Array<string>, 
+provider: string, 
+/**
+ * For `openai`: the name of the endpoint in Settings (a reference; its URL and key variable
+ * stay in each user's settings).
+ */
+endpoint?: string, modelId: string, maxTokens: number | null, temperature: number | null, topP: number | null, stopSequences: Array<string>, 
 /**
  * Put a prompt-cache checkpoint after the system prompt (Bedrock `cachePoint`).
  */

@@ -3,6 +3,9 @@ import type {
   BlueprintSummary,
   BlueprintsOpenRes,
   Catalog,
+  EndpointConfig,
+  EndpointTestRes,
+  LocalModelsRes,
   StreamEvent,
   TemplateReport,
   TryRunRes,
@@ -38,7 +41,14 @@ describe('Commands map', () => {
       | 'versions_diff' | 'labels_move' | 'drafts_save' | 'drafts_discard' | 'templates_check' | 'templates_render'
       | 'settings_get' | 'settings_save' | 'aws_profiles_list' | 'models_catalog' | 'prices_info'
       | 'tryrun_start' | 'tryrun_cancel'
+      | 'local_models_list' | 'local_models_add' | 'local_models_remove'
+      | 'endpoints_presets' | 'endpoints_test' | 'endpoints_models'
     >();
+    expectTypeOf<Req<'local_models_list'>>().toEqualTypeOf<void>();
+    expectTypeOf<Res<'local_models_add'>>().toEqualTypeOf<LocalModelsRes>();
+    expectTypeOf<Req<'endpoints_test'>>().toEqualTypeOf<EndpointConfig>();
+    expectTypeOf<Res<'endpoints_test'>>().toEqualTypeOf<EndpointTestRes>();
+    expectTypeOf<Res<'endpoints_models'>>().toEqualTypeOf<string[]>();
     // @ts-expect-error a request of the wrong shape does not compile
     void (() => call('blueprints_rename', { id: 'x' }));
     // @ts-expect-error app_info takes no request

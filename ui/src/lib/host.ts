@@ -15,10 +15,16 @@ import type {
   Catalog,
   ContentDiff,
   DraftsSaveReq,
+  EndpointConfig,
+  EndpointPreset,
+  EndpointTestRes,
+  EndpointsModelsReq,
   EngineError,
   ErrorCode,
   LabelsMoveReq,
   LabelsMoveRes,
+  LocalModelPathReq,
+  LocalModelsRes,
   ModelsCatalogReq,
   PricesInfo,
   StreamEvent,
@@ -64,6 +70,12 @@ export interface Commands {
   prices_info: { req: void; res: PricesInfo };
   tryrun_start: { req: TryRunReq; res: TryRunRes; event: StreamEvent };
   tryrun_cancel: { req: TryRunCancelReq; res: boolean };
+  local_models_list: { req: void; res: LocalModelsRes };
+  local_models_add: { req: LocalModelPathReq; res: LocalModelsRes };
+  local_models_remove: { req: LocalModelPathReq; res: LocalModelsRes };
+  endpoints_presets: { req: void; res: EndpointPreset[] };
+  endpoints_test: { req: EndpointConfig; res: EndpointTestRes };
+  endpoints_models: { req: EndpointsModelsReq; res: string[] };
 }
 
 export type Command = keyof Commands;

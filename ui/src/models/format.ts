@@ -30,3 +30,17 @@ export function filterModels(models: CatalogModel[], query: string): CatalogMode
     return words.every((w) => hay.includes(w));
   });
 }
+
+/** `98 MB`, `2.0 GB`, `512 B`: decimal units, one decimal below 10 (as the engine writes sizes). */
+export function bytesLine(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 'B';
+  for (const u of units) {
+    if (value < 1000) break;
+    value /= 1000;
+    unit = u;
+  }
+  return value < 10 ? `${value.toFixed(1)} ${unit}` : `${Math.round(value)} ${unit}`;
+}

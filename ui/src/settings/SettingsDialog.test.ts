@@ -78,7 +78,7 @@ describe('Settings', () => {
     await fireEvent.keyDown(field('settings-attempts'), { key: 'Enter' });
     await waitFor(() => expect(onclose).toHaveBeenCalledTimes(1));
     const stored = { profile: 'dev', region: 'eu-central-1', endpointUrl: 'http://127.0.0.1:4000', timeoutSecs: 30, maxAttempts: 5, initialBackoffMs: 1000 };
-    expect(onsaved).toHaveBeenCalledWith({ bedrock: stored });
+    expect(onsaved).toHaveBeenCalledWith({ bedrock: stored, local: { threads: 4, context: 4096 }, endpoints: [] });
     expect(host.state.settings.bedrock).toEqual(stored);
   });
 });

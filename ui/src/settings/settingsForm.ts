@@ -1,6 +1,6 @@
 // What the Settings form offers, what it opens with and how it reads what people type.
 
-import type { AppSettings, EngineError, PricesInfo } from '../bindings';
+import type { AppSettings, EndpointPreset, EngineError, LocalModelsRes, PricesInfo } from '../bindings';
 import { call } from '../lib/host';
 
 /** Regions with Bedrock runtime endpoints, offered as suggestions (any region name is accepted). */
@@ -35,12 +35,26 @@ export function parseCount(text: string): number | null {
   return Number(t);
 }
 
+/** The parts of the Settings dialog, in order. */
+export type SettingsSection = 'local' | 'bedrock' | 'endpoints';
+
+export const SETTINGS_SECTIONS: ReadonlyArray<{ id: SettingsSection; title: string }> = [
+  { id: 'local', title: 'Local models' },
+  { id: 'bedrock', title: 'Amazon Bedrock' },
+  { id: 'endpoints', title: 'OpenAI-compatible endpoints' },
+];
+
 /** What the Settings dialog opens with, read before it shows so nothing typed gets overwritten. */
 export interface SettingsForm {
   settings: AppSettings;
   profiles: string[];
   profilesError: string | null;
   prices: PricesInfo | null;
+  /** The local models found, or why they could not be listed. */
+  local: LocalModelsRes | null;
+  localError: string | null;
+  /** The usual servers an endpoint can start from. */
+  presets: EndpointPreset[];
   /** Why the stored settings could not be read (the form then starts from the defaults). */
   error: string | null;
 }
@@ -48,14 +62,18 @@ export interface SettingsForm {
 export function defaultSettings(): AppSettings {
   return {
     bedrock: { profile: null, region: null, endpointUrl: null, timeoutSecs: 120, maxAttempts: 3, initialBackoffMs: 1000 },
+    local: { threads: 4, context: 4096 },
+    endpoints: [],
   };
 }
 
 export async function loadSettingsForm(): Promise<SettingsForm> {
-  const [settings, listed, prices] = await Promise.allSettled([
+  const [settings, listed, prices, local, presets] = await Promise.allSettled([
     call('settings_get'),
     call('aws_profiles_list'),
     call('prices_info'),
+    call('local_models_list'),
+    call('endpoints_presets'),
   ]);
   const reason = (r: PromiseRejectedResult) => (r.reason as EngineError).message;
   return {
@@ -64,5 +82,8 @@ export async function loadSettingsForm(): Promise<SettingsForm> {
     profiles: listed.status === 'fulfilled' ? listed.value.profiles : [],
     profilesError: listed.status === 'rejected' ? reason(listed) : null,
     prices: prices.status === 'fulfilled' ? prices.value : null,
+    local: local.status === 'fulfilled' ? local.value : null,
+    localError: local.status === 'rejected' ? reason(local) : null,
+    presets: presets.status === 'fulfilled' ? presets.value : [],
   };
 }

@@ -1,19 +1,21 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import type { ChatRequest, TryRunReq, TryRunRes } from '../bindings';
 import { installHandlers } from '../lib/host';
 import { deferred, openedSession } from '../test/opened';
 import TryPanel from './TryPanel.svelte';
+import { removeMockDefaultModel } from '../lib/mock/mockProviders';
+import { formatCost } from './stats';
 
 const MODEL = 'amazon.nova-lite-v1:0';
 
-async function panel(opts: { streamDelayMs?: number; provider?: string; model?: string } = {}) {
+async function panel(opts: { streamDelayMs?: number; provider?: string; model?: string; onsettings?: () => void } = {}) {
   const { host, session } = await openedSession('Support reply', opts);
   session.content.model.provider = opts.provider ?? 'bedrock';
   session.content.model.modelId = opts.model ?? MODEL;
   session.setSample('agent', 'Sam');
   session.setSample('message', 'Where is my order?');
-  render(TryPanel, { session, onsettings: () => {} });
+  render(TryPanel, { session, onsettings: opts.onsettings ?? (() => {}) });
   return { host, session };
 }
 
@@ -191,13 +193,13 @@ describe('Try it', () => {
     expect(document.querySelector('b')).toBeNull();
   });
 
-  it('shows why the engine refuses a provider it cannot run', async () => {
-    await panel({ provider: 'local', model: 'SmolLM2-135M-Instruct' });
+  it('shows why the engine refuses a provider it does not know', async () => {
+    await panel({ provider: 'azure', model: 'gpt-4o' });
     await fireEvent.click(screen.getByTestId('try-run'));
     const error = await screen.findByTestId('try-error');
     expect(error.dataset.code).toBe('invalid');
     expect(error.textContent).toContain(
-      'the `local` provider cannot run models in this version of Galley yet: choose `bedrock` in Model settings',
+      'the provider `azure` is not known: choose `local`, `bedrock` or `openai` in Model settings',
     );
     expect(screen.queryByTestId('try-output')).toBeNull();
   });
@@ -216,5 +218,65 @@ describe('Try it', () => {
     expect(within(screen.getByTestId('try-partial')).getByTestId('try-output').textContent).toBe(kept);
     expect(host.state.running.size).toBe(0);
     expect(session.content.model.modelId).toBe(MODEL);
+  });
+
+  it('shows the cost of a local model as free, and an endpoint model as without a price', async () => {
+    const { host, session } = await panel({ provider: 'local', model: 'SmolLM2-135M-Instruct' });
+    await fireEvent.click(screen.getByTestId('try-run'));
+    await screen.findByTestId('try-stats', {}, { timeout: 3000 });
+    expect(text('try-output')).toMatch(/^Thanks for the message\. This is SmolLM2-135M-Instruct,/);
+    expect(text('try-cost')).toBe('free · local');
+    expect(screen.getByTestId('try-cost').classList.contains('none')).toBe(false);
+
+    host.state.settings.endpoints = [
+      { name: 'Ollama', baseUrl: 'http://localhost:11434/v1', apiKeyEnv: null, timeoutSecs: 120, maxAttempts: 3, initialBackoffMs: 500 },
+    ];
+    session.content.model.provider = 'openai';
+    session.content.model.endpoint = 'Ollama';
+    session.content.model.modelId = 'llama3.2:latest';
+    await fireEvent.click(screen.getByTestId('try-run'));
+    await waitFor(() => expect(text('try-output')).toMatch(/^Thanks for the message\. This is llama3\.2:latest,/), { timeout: 3000 });
+    await screen.findByTestId('try-stats');
+    expect(text('try-cost')).toBe('no price');
+    expect(screen.getByTestId('try-cost').getAttribute('title')).toBe('OpenAI-compatible endpoints have no price table');
+    expect(screen.getByText('openai (Ollama) · llama3.2:latest')).toBeTruthy();
+  });
+
+  it('shows a missing local model like any failed call, and opens Settings at Local models', async () => {
+    const onsettings = vi.fn();
+    const { host } = await panel({ provider: 'local', model: 'SmolLM2-135M-Instruct', onsettings });
+    removeMockDefaultModel(host.state);
+    await fireEvent.click(screen.getByTestId('try-run'));
+    const error = await screen.findByTestId('try-error');
+    expect(error.dataset.code).toBe('modelNotFound');
+    expect(error.querySelector('strong')!.textContent).toBe('The local model is not here');
+    expect(error.querySelector('p')!.textContent).toBe(
+      'the default local model is not installed: run `make model` (or scripts/fetch-model.sh), or pick a GGUF file in Settings',
+    );
+    expect(screen.queryByTestId('try-stats')).toBeNull();
+    await fireEvent.click(screen.getByTestId('try-open-settings'));
+    expect(onsettings).toHaveBeenCalledWith('local');
+  });
+
+  it('points an endpoint problem at the endpoints in Settings', async () => {
+    const onsettings = vi.fn();
+    const { session } = await panel({ provider: 'openai', model: 'llama3.2:latest', onsettings });
+    session.content.model.endpoint = 'Ollama';
+    await fireEvent.click(screen.getByTestId('try-run'));
+    const error = await screen.findByTestId('try-error');
+    expect(error.dataset.code).toBe('invalidRequest');
+    expect(error.querySelector('strong')!.textContent).toBe('The endpoint refused the request');
+    expect(error.textContent).toContain('no endpoint named `Ollama`: add it under Settings → OpenAI-compatible endpoints');
+    await fireEvent.click(screen.getByTestId('try-open-settings'));
+    expect(onsettings).toHaveBeenCalledWith('endpoints');
+  });
+});
+
+describe('formatCost', () => {
+  it('reads dollars, free local runs and missing prices', () => {
+    expect(formatCost(0.0001234)).toBe('$0.000123');
+    expect(formatCost(0, 'local')).toBe('free · local');
+    expect(formatCost(0, 'bedrock')).toBe('$0.000000');
+    expect(formatCost(null, 'openai')).toBe('no price');
   });
 });

@@ -20,6 +20,8 @@ export class TryRun {
   stopped = $state<StopReason | null>(null);
   startedAt = $state<number | null>(null);
   cancelling = $state(false);
+  /** The provider the call went to (the model settings may change after it started). */
+  provider = $state<string | null>(null);
 
   private runId: string | null = null;
 
@@ -40,6 +42,7 @@ export class TryRun {
     this.stopped = null;
     this.cancelling = false;
     this.startedAt = Date.now();
+    this.provider = input.content.model.provider;
     let open = true;
     const onEvent = (ev: StreamEvent) => {
       if (!open || this.runId !== runId) return;

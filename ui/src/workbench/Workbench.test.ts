@@ -159,4 +159,34 @@ describe('Workbench', () => {
     expect(refreshes).toEqual([true]);
     expect((await call('settings_get')).bedrock.region).toBe('us-west-2');
   });
+
+  it('opens Settings at the right section from the model settings, and picks up what changed there', async () => {
+    const session = await setup('Support reply');
+    expect(session.content.model.provider).toBe('local');
+
+    // A file added in Settings is offered at once (no Save needed for it).
+    await fireEvent.click(await screen.findByTestId('local-models-manage'));
+    await screen.findByTestId('settings-dialog');
+    expect(document.activeElement).toBe(screen.getByTestId('settings-local-threads'));
+    await userEvent.type(screen.getByTestId('local-model-path'), '/data/Phi-3-mini-4k-instruct-q4.gguf{Enter}');
+    await waitFor(() => expect(screen.getAllByTestId('local-model-item')).toHaveLength(3));
+    await fireEvent.click(screen.getByTestId('settings-cancel'));
+    const localIds = () =>
+      Array.from((screen.getByTestId('local-model-select') as HTMLSelectElement).options).map((o) => o.dataset.modelId);
+    expect(localIds()).toEqual(['SmolLM2-135M-Instruct', 'Phi-3-mini-4k-instruct-q4', 'ollama/llama3.2:latest']);
+
+    // An endpoint saved in Settings becomes a choice for the blueprint.
+    await fireEvent.change(screen.getByTestId('model-provider'), { target: { value: 'openai' } });
+    await fireEvent.click(await screen.findByTestId('endpoint-settings'));
+    await screen.findByTestId('settings-dialog');
+    expect(document.activeElement).toBe(screen.getByTestId('endpoint-preset'));
+    await fireEvent.click(screen.getByTestId('endpoint-add'));
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(screen.queryByTestId('settings-dialog')).toBeNull());
+    const endpoint = screen.getByTestId('model-endpoint') as HTMLSelectElement;
+    await waitFor(() => expect(Array.from(endpoint.options).map((o) => o.value)).toEqual(['', 'Ollama']));
+    await fireEvent.change(endpoint, { target: { value: 'Ollama' } });
+    expect(session.content.model.endpoint).toBe('Ollama');
+    await waitFor(() => expect(session.content.model.modelId).toBe('llama3.2:latest'));
+  });
 });

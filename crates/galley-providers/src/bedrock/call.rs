@@ -142,15 +142,6 @@ pub(super) async fn converse_stream(
         }
     }
     let outcome = state.finish(Instant::now());
-    tracing::debug!(
-        attempts = attempts.get(),
-        ttft_ms = outcome.ttft_ms,
-        latency_ms = outcome.latency_ms,
-        input_tokens = outcome.usage.input_tokens,
-        output_tokens = outcome.usage.output_tokens,
-        stop_reason = %outcome.stop_reason,
-        partial = outcome.partial,
-        "converse stream finished"
-    );
+    outcome.trace_finished("converse stream", Some(attempts.get()));
     Ok(outcome)
 }

@@ -124,6 +124,18 @@ pub(super) async fn send_with_retries(
     }
 }
 
+/// The content type of an answer that is a web page (a proxy's login page, a server's web UI)
+/// rather than an API answer.
+pub(super) fn web_page(response: &reqwest::Response) -> Option<String> {
+    let kind = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?
+        .to_ascii_lowercase();
+    (kind.starts_with("text/html") || kind.starts_with("application/xhtml")).then_some(kind)
+}
+
 #[tracing::instrument(name = "openai.chat_stream", skip_all, fields(model_id = %req.model_id))]
 pub(super) async fn chat_stream(
     p: &OpenAiProvider,
@@ -148,6 +160,15 @@ pub(super) async fn chat_stream(
         p.authorized(p.http.post(&url), key.as_deref()).json(&body)
     })
     .await?;
+    if let Some(kind) = web_page(&response) {
+        return Err(ProviderError::new(
+            ProviderErrorCode::Endpoint,
+            format!(
+                "{url} answered with a web page ({kind}), not an OpenAI-compatible API: check the \
+                 base URL (it usually ends in `/v1`)"
+            ),
+        ));
+    }
 
     let mut state = ChunkState::new(start);
     state.announce(on_event);
@@ -191,15 +212,7 @@ pub(super) async fn chat_stream(
         }
     }
     let outcome = state.finish(Instant::now())?;
-    tracing::debug!(
-        ttft_ms = outcome.ttft_ms,
-        latency_ms = outcome.latency_ms,
-        input_tokens = outcome.usage.input_tokens,
-        output_tokens = outcome.usage.output_tokens,
-        stop_reason = %outcome.stop_reason,
-        partial = outcome.partial,
-        "chat stream finished"
-    );
+    outcome.trace_finished("chat stream", None);
     Ok(outcome)
 }
 

@@ -69,6 +69,15 @@ impl OpenAiProvider {
             self.authorized(self.http.get(&url), key.as_deref())
         })
         .await?;
+        if let Some(kind) = call::web_page(&response) {
+            return Err(ProviderError::new(
+                ProviderErrorCode::Endpoint,
+                format!(
+                    "{url} answered with a web page ({kind}), not a model list: check the base URL \
+                     (it usually ends in `/v1`)"
+                ),
+            ));
+        }
         let body = limits.race(response.text(), "").await?.map_err(|e| {
             ProviderError::new(
                 ProviderErrorCode::Endpoint,

@@ -5,6 +5,7 @@
 // - a Claude Sonnet 4.5 id without a `us.` / `global.` prefix fails with `needsInferenceProfile`
 //   and suggests the `us.` inference profile;
 // - an id containing `flaky` breaks the stream halfway (`streamBroken`, with the partial text).
+// Local and OpenAI-compatible models stream the same way when `mockProviders` finds them.
 
 import type {
   AppSettings,
@@ -23,6 +24,7 @@ import type {
 import { engineError, type Emit, type Req, type Res } from '../host';
 import { mockRender } from './mockTemplates';
 import type { MockState } from './mockHost';
+import { defaultMockLocalConfig, mockEndpointProblem, mockLocalProblem, validEndpoints, validLocal } from './mockProviders';
 
 /** A call in flight. */
 export interface MockRun {
@@ -36,6 +38,8 @@ const PROFILE_PREFIXES = ['us.', 'eu.', 'apac.', 'global.', 'us-gov.'];
 export function defaultMockSettings(): AppSettings {
   return {
     bedrock: { profile: null, region: null, endpointUrl: null, timeoutSecs: 120, maxAttempts: 3, initialBackoffMs: 1000 },
+    local: defaultMockLocalConfig(),
+    endpoints: [],
   };
 }
 
@@ -145,7 +149,7 @@ function cannedAnswer(req: ChatRequest): string {
   return (
     `Thanks for the message. This is ${name}, answering from Galley's mock host: nothing left this machine.\n\n` +
     `You wrote: “${quoted}”\n\n` +
-    'A real model would reply here. The words arrive one by one, the way Bedrock streams them, ' +
+    'A real model would reply here. The words arrive one by one, the way models stream them, ' +
     'so you can watch the answer grow and then read its token counts, latency and cost.'
   );
 }
@@ -167,14 +171,16 @@ function startRun(st: MockState, { runId, content, values }: TryRunReq, emit: Em
     const list = rendered.issues.map((i) => `${i.place} line ${i.line}, column ${i.column}: ${i.message}`);
     throw engineError('invalid', `cannot render: ${list.join('; ')}`);
   }
-  const provider = content.model.provider;
-  if (provider !== 'bedrock') {
-    throw engineError(
-      'invalid',
-      `the \`${provider}\` provider cannot run models in this version of Galley yet: choose \`bedrock\` in Model settings`,
-    );
-  }
   const request = chatRequest(content, rendered.messages);
+  const provider = content.model.provider;
+  // Local and endpoint models answer like Bedrock's, once the model or endpoint is there.
+  let unavailable: ProviderError | null = null;
+  if (provider === 'local') unavailable = mockLocalProblem(st, request.modelId);
+  else if (provider === 'openai') unavailable = mockEndpointProblem(st, content.model.endpoint);
+  else if (provider !== 'bedrock') {
+    throw engineError('invalid', `the provider \`${provider}\` is not known: choose \`local\`, \`bedrock\` or \`openai\` in Model settings`);
+  }
+  if (unavailable) return Promise.resolve({ request, outcome: null, error: unavailable, costUsd: null });
   const delay = st.streamDelayMs;
   const started = performance.now();
 
@@ -193,7 +199,7 @@ function startRun(st: MockState, { runId, content, values }: TryRunReq, emit: Em
         fail({ code: 'cancelled', message: 'the call was cancelled: the text that had arrived is kept', partialText: text || null, suggestedModelId: null }),
     });
 
-    const refused = needsProfile(request.modelId);
+    const refused = provider === 'bedrock' ? needsProfile(request.modelId) : null;
     if (refused) {
       timer = setTimeout(() => fail(refused), delay * 3);
       return;
@@ -218,7 +224,8 @@ function startRun(st: MockState, { runId, content, values }: TryRunReq, emit: Em
       }
       emit({ type: 'stopped', data: stopReason });
       emit({ type: 'usage', data: usage });
-      const price = priceOf(request.modelId);
+      // Local models cost nothing; endpoints have no price table.
+      const price = provider === 'bedrock' ? priceOf(request.modelId) : null;
       finish({
         request,
         outcome: {
@@ -231,7 +238,7 @@ function startRun(st: MockState, { runId, content, values }: TryRunReq, emit: Em
           partial: false,
         },
         error: null,
-        costUsd: price ? costUsd(price, usage) : null,
+        costUsd: provider === 'local' ? 0 : price ? costUsd(price, usage) : null,
       });
     };
 
@@ -269,7 +276,9 @@ export function mockBedrock(st: MockState): BedrockImpl {
   return {
     settings_get: () => structuredClone(st.settings),
     settings_save: (req) => {
-      st.settings = { bedrock: validSettings(req.bedrock) };
+      const bedrock = validSettings(req.bedrock);
+      const local = validLocal(req.local);
+      st.settings = { bedrock, local, endpoints: validEndpoints(req.endpoints) };
       return structuredClone(st.settings);
     },
     aws_profiles_list: () => ({ profiles: [...st.profiles] }),

@@ -17,6 +17,7 @@ import { defaultMockSettings, mockBedrock, type MockRun } from './mockBedrock';
 import { mockDiffContent } from './mockDiff';
 import { mockCheck, mockRender } from './mockTemplates';
 import { seedMock } from './mockSeed';
+import { defaultMockLocal, mockProviders, type MockLocal } from './mockProviders';
 
 export interface MockBlueprint {
   id: string;
@@ -35,8 +36,12 @@ export interface MockState {
   blueprints: MockBlueprint[];
   now: () => string;
   nextId: () => string;
-  /** Bedrock settings as `settings_save` last stored them. */
+  /** The settings as `settings_save` last stored them. */
   settings: AppSettings;
+  /** The local models on "this computer" and the files picked in Settings. */
+  local: MockLocal;
+  /** What `endpoints_test` reports as the time of its call. */
+  endpointLatencyMs: number;
   /** Profile names `aws_profiles_list` answers with. */
   profiles: string[];
   /** When set, `models_catalog` answers with the bundled table and this reason. */
@@ -247,6 +252,7 @@ function implementation(st: MockState): Impl {
     templates_check: ({ content }) => mockCheck(content),
     templates_render: ({ content, values }) => mockRender(content, values),
     ...mockBedrock(st),
+    ...mockProviders(st),
   };
 }
 
@@ -258,6 +264,8 @@ export function createMockState(): MockState {
     now: () => new Date().toISOString(),
     nextId: () => `mock-${Date.now().toString(36)}-${(counter++).toString(36).padStart(4, '0')}`,
     settings: defaultMockSettings(),
+    local: defaultMockLocal(),
+    endpointLatencyMs: 42,
     profiles: ['default', 'dev', 'prod-readonly'],
     catalogOffline: null,
     streamDelayMs: 45,

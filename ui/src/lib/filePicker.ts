@@ -1,0 +1,17 @@
+// The desktop's own file picker, for choosing a model file. Only the Tauri window has one; a plain
+// browser and the tests type the path instead. The plugin is loaded on first use, so builds
+// without Tauri never touch it.
+
+import { inTauri } from './host';
+
+/** True when a native file picker can be shown. */
+export function canPickFiles(): boolean {
+  return inTauri();
+}
+
+/** Asks for one `.gguf` file: its full path, or null when the picker was closed. */
+export async function pickGgufFile(): Promise<string | null> {
+  const { open } = await import('@tauri-apps/plugin-dialog');
+  const picked = await open({ filters: [{ name: 'GGUF model', extensions: ['gguf'] }], multiple: false, directory: false });
+  return typeof picked === 'string' ? picked : null;
+}
