@@ -31,6 +31,16 @@ const COMMANDS: &[&str] = &[
     "endpoints_presets",
     "endpoints_test",
     "endpoints_models",
+    "runs_plan",
+    "runs_start",
+    "runs_resume",
+    "runs_cancel",
+    "runs_list",
+    "runs_get",
+    "runs_delete",
+    "runs_export",
+    "runs_export_save",
+    "runs_diff",
 ];
 
 fn main() {

@@ -188,3 +188,63 @@ pub async fn endpoints_test(s: State<'_, AppState>, req: EndpointConfig) -> Res<
 pub async fn endpoints_models(s: State<'_, AppState>, req: EndpointsModelsReq) -> Res<Vec<String>> {
     s.engine()?.endpoints_models(req).await
 }
+
+#[tauri::command]
+pub async fn runs_plan(s: State<'_, AppState>, req: RunsStartReq) -> Res<RunPlan> {
+    s.engine()?.runs_plan(req).await
+}
+
+#[tauri::command]
+pub async fn runs_start(
+    s: State<'_, AppState>,
+    req: RunsStartReq,
+    on_event: Channel<RunEvent>,
+) -> Res<RunSummary> {
+    let sink: RunSink = std::sync::Arc::new(move |e| drop(on_event.send(e)));
+    s.engine()?.runs_start(req, "app", sink).await
+}
+
+#[tauri::command]
+pub async fn runs_resume(
+    s: State<'_, AppState>,
+    req: RunRef,
+    on_event: Channel<RunEvent>,
+) -> Res<RunSummary> {
+    let sink: RunSink = std::sync::Arc::new(move |e| drop(on_event.send(e)));
+    s.engine()?.runs_resume(req, sink).await
+}
+
+#[tauri::command]
+pub async fn runs_cancel(s: State<'_, AppState>, req: RunsCancelReq) -> Res<bool> {
+    Ok(s.engine()?.runs_cancel(req).await)
+}
+
+#[tauri::command]
+pub async fn runs_list(s: State<'_, AppState>, req: RunsListReq) -> Res<Vec<RunSummary>> {
+    s.engine()?.runs_list(req).await
+}
+
+#[tauri::command]
+pub async fn runs_get(s: State<'_, AppState>, req: RunRef) -> Res<RunDetail> {
+    s.engine()?.runs_get(req).await
+}
+
+#[tauri::command]
+pub async fn runs_delete(s: State<'_, AppState>, req: RunRef) -> Res<()> {
+    s.engine()?.runs_delete(req).await
+}
+
+#[tauri::command]
+pub async fn runs_export(s: State<'_, AppState>, req: RunsExportReq) -> Res<String> {
+    s.engine()?.runs_export(req).await
+}
+
+#[tauri::command]
+pub async fn runs_export_save(s: State<'_, AppState>, req: RunsExportSaveReq) -> Res<String> {
+    s.engine()?.runs_export_save(req).await
+}
+
+#[tauri::command]
+pub async fn runs_diff(s: State<'_, AppState>, req: RunsDiffReq) -> Res<RunDiff> {
+    s.engine()?.runs_diff(req).await
+}

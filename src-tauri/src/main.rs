@@ -63,6 +63,16 @@ fn main() {
             commands::endpoints_presets,
             commands::endpoints_test,
             commands::endpoints_models,
+            commands::runs_plan,
+            commands::runs_start,
+            commands::runs_resume,
+            commands::runs_cancel,
+            commands::runs_list,
+            commands::runs_get,
+            commands::runs_delete,
+            commands::runs_export,
+            commands::runs_export_save,
+            commands::runs_diff,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

@@ -5,39 +5,16 @@
 //
 // Usage (from the repo root, inside xvfb-run): node tests/e2e/bedrock.e2e.mjs APP SIM
 
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import assert from 'node:assert/strict';
-import { step, sandbox, startDriver, launch, typeInEditor, retype, createBlueprint, screenshot } from './harness.mjs';
+import { step, sandbox, startDriver, launch, typeInEditor, retype, createBlueprint, screenshot, startSim, simScript, simulatorAws } from './harness.mjs';
 
 const binary = resolve(process.argv[2] || 'target/e2e/galley-app');
 const simBinary = resolve(process.argv[3] || 'target/debug/bedrock-sim');
 const HAIKU = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 const SONNET = 'anthropic.claude-sonnet-4-5-20250929-v1:0';
 const ANSWER = 'Paris is the capital of France, on the Seine.';
-
-async function startSim() {
-  const sim = spawn(simBinary, ['--port', '0', '--tokens-per-sec', '12'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: sim.stdout });
-  const url = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('bedrock-sim did not start')), 20000);
-    lines.on('line', (line) => {
-      const m = line.match(/listening on (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1]);
-      }
-    });
-  });
-  return { sim, url };
-}
-
-async function simPost(url, path, body) {
-  const r = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  assert.ok(r.ok, `${path}: ${r.status}`);
-}
 
 async function text(s, css) {
   return (await s.find(css)).text();
@@ -46,16 +23,9 @@ async function text(s, css) {
 async function main() {
   assert.ok(existsSync(binary), `no app binary at ${binary}`);
   assert.ok(existsSync(simBinary), `no bedrock-sim binary at ${simBinary}`);
-  const { sim, url } = await startSim();
-  await simPost(url, '/_sim/script', { modelId: HAIKU, text: ANSWER });
-  const box = sandbox({
-    AWS_ACCESS_KEY_ID: 'AKIDSIMULATOR',
-    AWS_SECRET_ACCESS_KEY: 'sim-secret-key',
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-  for (const k of ['AWS_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME', 'AWS_BEARER_TOKEN_BEDROCK', 'AWS_SESSION_TOKEN']) {
-    delete box.env[k];
-  }
+  const { sim, url } = await startSim(simBinary, ['--tokens-per-sec', '12']);
+  await simScript(url, HAIKU, ANSWER);
+  const box = simulatorAws(sandbox());
   const { driver, base } = await startDriver(box.env);
   let s;
   try {

@@ -2,6 +2,7 @@
 // native WebKitWebDriver, and sessions of the real desktop binary.
 
 import { spawn, execFileSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join } from 'node:path';
@@ -106,4 +107,44 @@ export function screenshot(path) {
   mkdirSync('docs', { recursive: true });
   execFileSync('import', ['-window', 'root', path]);
   console.log(`  · screenshot saved to ${path}`);
+}
+
+/** Starts bedrock-sim on a free port with extra flags; resolves with the process and its URL. */
+export async function startSim(binary, flags = []) {
+  const sim = spawn(binary, ['--port', '0', ...flags], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: sim.stdout });
+  const url = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('bedrock-sim did not start')), 20000);
+    lines.on('line', (line) => {
+      const m = line.match(/listening on (http:\/\/\S+)/);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    });
+  });
+  return { sim, url };
+}
+
+/** Scripts a model's answer in bedrock-sim. */
+export async function simScript(url, modelId, text) {
+  const r = await fetch(`${url}/_sim/script`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ modelId, text }),
+  });
+  if (!r.ok) throw new Error(`/_sim/script: ${r.status}`);
+}
+
+/** The environment of a user whose AWS credentials are the simulator's, and nothing else. */
+export function simulatorAws(box) {
+  for (const k of ['AWS_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_BEDROCK_RUNTIME', 'AWS_BEARER_TOKEN_BEDROCK', 'AWS_SESSION_TOKEN']) {
+    delete box.env[k];
+  }
+  Object.assign(box.env, {
+    AWS_ACCESS_KEY_ID: 'AKIDSIMULATOR',
+    AWS_SECRET_ACCESS_KEY: 'sim-secret-key',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+  return box;
 }

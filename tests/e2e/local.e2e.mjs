@@ -5,34 +5,16 @@
 //
 // Usage (from the repo root, inside xvfb-run): node tests/e2e/local.e2e.mjs APP SIM
 
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { createServer } from 'node:net';
-import { createInterface } from 'node:readline';
 import assert from 'node:assert/strict';
-import { step, sandbox, startDriver, launch, typeInEditor, retype, createBlueprint, screenshot, MODELS_DIR } from './harness.mjs';
+import { step, sandbox, startDriver, launch, typeInEditor, retype, createBlueprint, screenshot, MODELS_DIR, startSim, simScript } from './harness.mjs';
 
 const binary = resolve(process.argv[2] || 'target/e2e/galley-app');
 const simBinary = resolve(process.argv[3] || 'target/debug/bedrock-sim');
 const ENDPOINT_MODEL = 'llama3.2:3b';
 const ENDPOINT_ANSWER = 'Paris, on the Seine, is the capital of France.';
-
-async function startSim() {
-  const sim = spawn(simBinary, ['--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: sim.stdout });
-  const url = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('bedrock-sim did not start')), 20000);
-    lines.on('line', (line) => {
-      const m = line.match(/listening on (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        ok(m[1]);
-      }
-    });
-  });
-  return { sim, url };
-}
 
 /** A local port nothing listens on. */
 async function deadPort() {
@@ -62,12 +44,8 @@ async function main() {
   assert.ok(existsSync(binary), `no app binary at ${binary}`);
   assert.ok(existsSync(simBinary), `no bedrock-sim binary at ${simBinary}`);
   assert.ok(existsSync(join(MODELS_DIR, 'SmolLM2-135M-Instruct-Q4_1.gguf')), `the default model is not in ${MODELS_DIR}: run make model`);
-  const { sim, url } = await startSim();
-  await fetch(`${url}/_sim/script`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ modelId: ENDPOINT_MODEL, text: ENDPOINT_ANSWER }),
-  });
+  const { sim, url } = await startSim(simBinary, []);
+  await simScript(url, ENDPOINT_MODEL, ENDPOINT_ANSWER);
   const box = sandbox();
   for (const k of Object.keys(box.env)) {
     if (k.startsWith('AWS_')) delete box.env[k];

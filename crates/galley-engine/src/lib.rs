@@ -33,7 +33,9 @@ pub use galley_providers as providers;
 pub use galley_store::{BlueprintSummary, Draft, LabelMove, LabelState, Version, VersionMeta};
 pub use local::{LocalConfig, LocalModelInfo, LocalModelPathReq, LocalModelSource, LocalModelsRes};
 pub use runs::*;
-pub use settings::{AppSettings, AwsProfilesRes, ModelsCatalogReq, PricesInfo, PRICES_FILE};
+pub use settings::{
+    AppSettings, AwsProfilesRes, ModelsCatalogReq, PricesInfo, RunsConfig, PRICES_FILE,
+};
 pub use tryrun::{TryRunCancelReq, TryRunReq, TryRunRes};
 
 /// Where time comes from; tests pass a fixed clock.

@@ -19,6 +19,7 @@ use crate::{Engine, EngineError, ErrorCode};
 const BEDROCK_KEY: &str = "bedrock";
 const LOCAL_KEY: &str = "local";
 const ENDPOINTS_KEY: &str = "endpoints";
+const RUNS_KEY: &str = "runs";
 /// The user's price overrides, next to the database.
 pub const PRICES_FILE: &str = "prices.json";
 
@@ -31,6 +32,44 @@ pub struct AppSettings {
     /// OpenAI-compatible endpoints, by name.
     #[serde(default)]
     pub endpoints: Vec<EndpointConfig>,
+    #[serde(default)]
+    pub runs: RunsConfig,
+}
+
+/// Defaults and limits of comparison runs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RunsConfig {
+    /// Ask before starting a run that may cost more than this (US dollars).
+    pub confirm_above_usd: f64,
+    /// Calls at once per provider when a run does not say.
+    pub concurrency: u32,
+}
+
+impl Default for RunsConfig {
+    fn default() -> Self {
+        RunsConfig {
+            confirm_above_usd: 1.0,
+            concurrency: 4,
+        }
+    }
+}
+
+impl RunsConfig {
+    fn validated(self) -> Result<RunsConfig, EngineError> {
+        if !self.confirm_above_usd.is_finite() || self.confirm_above_usd < 0.0 {
+            return Err(EngineError::invalid(
+                "runs: the amount to confirm above must be zero or more dollars",
+            ));
+        }
+        if !(1..=256).contains(&self.concurrency) {
+            return Err(EngineError::invalid(format!(
+                "runs: a concurrency of {} is not possible; use 1 to 256",
+                self.concurrency
+            )));
+        }
+        Ok(self)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -68,10 +107,12 @@ impl Engine {
             .unwrap_or_default();
         let local = self.store.setting(LOCAL_KEY).await?.unwrap_or_default();
         let endpoints = self.store.setting(ENDPOINTS_KEY).await?.unwrap_or_default();
+        let runs = self.store.setting(RUNS_KEY).await?.unwrap_or_default();
         Ok(AppSettings {
             bedrock,
             local,
             endpoints,
+            runs,
         })
     }
 
@@ -84,6 +125,7 @@ impl Engine {
             .map_err(|e| EngineError::invalid(e.message))?;
         let local = req.local.validated()?;
         let endpoints = validated_endpoints(req.endpoints)?;
+        let runs = req.runs.validated()?;
         let now = self.now();
         self.store.setting_put(BEDROCK_KEY, &bedrock, &now).await?;
         self.store.setting_put(LOCAL_KEY, &local, &now).await?;
@@ -97,6 +139,7 @@ impl Engine {
             bedrock,
             local,
             endpoints,
+            runs,
         })
     }
 

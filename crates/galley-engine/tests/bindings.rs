@@ -117,6 +117,8 @@ fn expected() -> BTreeMap<String, String> {
         RunsDiffReq,
         RunDiffRow,
         RunDiff,
+        RunsExportSaveReq,
+        RunsConfig,
         // providers
         OpenAiSettings,
         BedrockSettings,

@@ -489,3 +489,62 @@ async fn a_cancelled_run_resumes_only_its_missing_cells() {
         assert_eq!(c.text, format!("echo: What is the capital of {country}?"));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_cell_can_be_cancelled_while_the_others_finish() {
+    let sim = Sim::start(SimConfig {
+        tokens_per_sec: Some(30.0),
+        ..SimConfig::default()
+    })
+    .await
+    .unwrap();
+    let (_dir, engine, bp) = setup(&sim, 3).await;
+    let stopper = engine.clone();
+    let to: RunSink = Arc::new(move |e: RunEvent| {
+        // the first streamed text of input 1 (Spain): cancel that cell only
+        if let RunEvent::CellDelta { key, .. } = &e {
+            if key.input == 1 {
+                let (key, stopper) = (*key, stopper.clone());
+                tokio::spawn(async move {
+                    let runs = stopper.runs_list(RunsListReq::default()).await.unwrap();
+                    stopper
+                        .runs_cancel(RunsCancelReq {
+                            run_id: runs[0].id.clone(),
+                            cell: Some(key),
+                        })
+                        .await
+                });
+            }
+        }
+    });
+    let run = engine
+        .runs_start(
+            RunsStartReq {
+                blueprint_id: bp,
+                versions: vec![1],
+                models: vec![model(NOVA)],
+                inputs: inputs(&["France", "Spain", "Italy"]),
+                repeats: 1,
+                concurrency: Some(3),
+                bypass_cache: true,
+            },
+            "app",
+            to,
+        )
+        .await
+        .unwrap();
+    assert_eq!(run.status, RunStatus::Finished);
+    assert_eq!((run.cells_ok, run.cells_failed), (2, 1));
+    let cells = engine
+        .runs_get(RunRef { run_id: run.id })
+        .await
+        .unwrap()
+        .cells;
+    let spain = cells.iter().find(|c| c.key.input == 1).unwrap();
+    assert_eq!(spain.status, CellStatus::Cancelled);
+    assert!(
+        spain.text.len() < "echo: What is the capital of Spain?".len(),
+        "{}",
+        spain.text
+    );
+}

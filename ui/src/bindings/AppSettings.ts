@@ -2,9 +2,10 @@
 import type { BedrockSettings } from "./BedrockSettings";
 import type { EndpointConfig } from "./EndpointConfig";
 import type { LocalConfig } from "./LocalConfig";
+import type { RunsConfig } from "./RunsConfig";
 
 export type AppSettings = { bedrock: BedrockSettings, local: LocalConfig, 
 /**
  * OpenAI-compatible endpoints, by name.
  */
-endpoints: Array<EndpointConfig>, };
+endpoints: Array<EndpointConfig>, runs: RunsConfig, };

@@ -8,4 +8,4 @@ export type RunDiffRow = { input: string, aText: string | null, bText: string | 
 /**
  * The outputs line by line, changed words emphasised.
  */
-lines: Array<DiffLine>, sameText: boolean, deltaOutputTokens: bigint | null, deltaLatencyMs: bigint | null, deltaCostUsd: number | null, };
+lines: Array<DiffLine>, sameText: boolean, deltaOutputTokens: number | null, deltaLatencyMs: number | null, deltaCostUsd: number | null, };

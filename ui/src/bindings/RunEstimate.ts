@@ -9,7 +9,8 @@ export type RunEstimate = { cells: number,
  */
 cachedCells: number, 
 /**
- * Input tokens of the cells that will call a model (about four characters a token).
+ * Input tokens of the cells that will call a model: counted by Bedrock's CountTokens where
+ * it could be asked, else about four characters a token.
  */
 inputTokens: number, 
 /**
@@ -27,4 +28,8 @@ costUsdMax: number,
 /**
  * Columns with no price in the table (not counted in the cost).
  */
-unpriced: Array<string>, };
+unpriced: Array<string>, 
+/**
+ * Distinct requests whose input tokens Bedrock counted exactly (CountTokens).
+ */
+countedRequests: number, };

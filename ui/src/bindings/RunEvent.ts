@@ -6,4 +6,4 @@ import type { RunProgress } from "./RunProgress";
 /**
  * What a run reports while it goes.
  */
-export type RunEvent = { "type": "started", "data": { run_id: string, pending: number, } } | { "type": "cellStarted", "data": { key: CellKey, attempt: number, } } | { "type": "cellDelta", "data": { key: CellKey, text: string, } } | { "type": "cellFinished", "data": { cell: RunCell, } } | { "type": "progress", "data": RunProgress };
+export type RunEvent = { "type": "started", "data": { runId: string, pending: number, } } | { "type": "cellStarted", "data": { key: CellKey, attempt: number, } } | { "type": "cellDelta", "data": { key: CellKey, text: string, } } | { "type": "cellFinished", "data": { cell: RunCell, } } | { "type": "progress", "data": RunProgress };

@@ -2,4 +2,12 @@
 import type { RunEstimate } from "./RunEstimate";
 import type { RunSpec } from "./RunSpec";
 
-export type RunPlan = { spec: RunSpec, estimate: RunEstimate, };
+export type RunPlan = { spec: RunSpec, estimate: RunEstimate, 
+/**
+ * The amount in Settings above which a run asks before it starts.
+ */
+confirmAboveUsd: number, 
+/**
+ * The run may cost more than that amount.
+ */
+needsConfirmation: boolean, };

@@ -16,6 +16,7 @@ models: Array<ModelRef>,
  */
 inputs: Array<RunInput>, repeats: number, 
 /**
- * Calls at once per provider; the default is 4 (1 for local models, which use every core).
+ * Calls at once per provider; the default is the one in Settings (local models always run
+ * one at a time: each uses every core).
  */
 concurrency: number | null, bypassCache: boolean, };

@@ -6,6 +6,8 @@ import type {
   EndpointConfig,
   EndpointTestRes,
   LocalModelsRes,
+  RunEvent,
+  RunSummary,
   StreamEvent,
   TemplateReport,
   TryRunRes,
@@ -43,6 +45,8 @@ describe('Commands map', () => {
       | 'tryrun_start' | 'tryrun_cancel'
       | 'local_models_list' | 'local_models_add' | 'local_models_remove'
       | 'endpoints_presets' | 'endpoints_test' | 'endpoints_models'
+      | 'runs_plan' | 'runs_start' | 'runs_resume' | 'runs_cancel' | 'runs_list' | 'runs_get'
+      | 'runs_delete' | 'runs_export' | 'runs_export_save' | 'runs_diff'
     >();
     expectTypeOf<Req<'local_models_list'>>().toEqualTypeOf<void>();
     expectTypeOf<Res<'local_models_add'>>().toEqualTypeOf<LocalModelsRes>();
@@ -56,8 +60,10 @@ describe('Commands map', () => {
   });
 
   it('gives a streaming command its event type and a required event receiver', () => {
-    expectTypeOf<StreamingCommand>().toEqualTypeOf<'tryrun_start'>();
+    expectTypeOf<StreamingCommand>().toEqualTypeOf<'tryrun_start' | 'runs_start' | 'runs_resume'>();
     expectTypeOf<EventOf<'tryrun_start'>>().toEqualTypeOf<StreamEvent>();
+    expectTypeOf<EventOf<'runs_start'>>().toEqualTypeOf<RunEvent>();
+    expectTypeOf<Res<'runs_list'>>().toEqualTypeOf<RunSummary[]>();
     expectTypeOf<EventOf<'settings_get'>>().toEqualTypeOf<never>();
     expectTypeOf<Res<'tryrun_start'>>().toEqualTypeOf<TryRunRes>();
     expectTypeOf<Res<'models_catalog'>>().toEqualTypeOf<Catalog>();

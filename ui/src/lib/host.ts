@@ -27,6 +27,18 @@ import type {
   LocalModelsRes,
   ModelsCatalogReq,
   PricesInfo,
+  RunDetail,
+  RunDiff,
+  RunEvent,
+  RunPlan,
+  RunRef,
+  RunSummary,
+  RunsCancelReq,
+  RunsDiffReq,
+  RunsExportReq,
+  RunsExportSaveReq,
+  RunsListReq,
+  RunsStartReq,
   StreamEvent,
   TemplateReport,
   TemplatesCheckReq,
@@ -76,6 +88,16 @@ export interface Commands {
   endpoints_presets: { req: void; res: EndpointPreset[] };
   endpoints_test: { req: EndpointConfig; res: EndpointTestRes };
   endpoints_models: { req: EndpointsModelsReq; res: string[] };
+  runs_plan: { req: RunsStartReq; res: RunPlan };
+  runs_start: { req: RunsStartReq; res: RunSummary; event: RunEvent };
+  runs_resume: { req: RunRef; res: RunSummary; event: RunEvent };
+  runs_cancel: { req: RunsCancelReq; res: boolean };
+  runs_list: { req: RunsListReq; res: RunSummary[] };
+  runs_get: { req: RunRef; res: RunDetail };
+  runs_delete: { req: RunRef; res: null };
+  runs_export: { req: RunsExportReq; res: string };
+  runs_export_save: { req: RunsExportSaveReq; res: string };
+  runs_diff: { req: RunsDiffReq; res: RunDiff };
 }
 
 export type Command = keyof Commands;
@@ -158,7 +180,8 @@ async function currentHost(): Promise<Host> {
     host = tauriHost;
   } else {
     const { createMockHost } = await import('./mock/mockHost');
-    host = createMockHost({ seed: import.meta.env.MODE !== 'test' });
+    const demo = import.meta.env.MODE !== 'test';
+    host = createMockHost({ seed: demo, seedRuns: demo });
   }
   return host;
 }

@@ -78,8 +78,32 @@ describe('Settings', () => {
     await fireEvent.keyDown(field('settings-attempts'), { key: 'Enter' });
     await waitFor(() => expect(onclose).toHaveBeenCalledTimes(1));
     const stored = { profile: 'dev', region: 'eu-central-1', endpointUrl: 'http://127.0.0.1:4000', timeoutSecs: 30, maxAttempts: 5, initialBackoffMs: 1000 };
-    expect(onsaved).toHaveBeenCalledWith({ bedrock: stored, local: { threads: 4, context: 4096 }, endpoints: [] });
+    expect(onsaved).toHaveBeenCalledWith({
+      bedrock: stored,
+      local: { threads: 4, context: 4096 },
+      endpoints: [],
+      runs: { confirmAboveUsd: 1, concurrency: 4 },
+    });
     expect(host.state.settings.bedrock).toEqual(stored);
+  });
+});
+
+describe('Settings → Runs', () => {
+  it('saves when a run asks before it starts and its default concurrency', async () => {
+    const { host, onsaved } = await open();
+    expect(field('settings-runs-confirm').value).toBe('1');
+    expect(field('settings-runs-concurrency').value).toBe('4');
+    await fireEvent.input(field('settings-runs-confirm'), { target: { value: 'five' } });
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    expect((await screen.findByTestId('settings-error')).textContent).toBe('runs: the amount `five` is not a number of dollars: use one like 1.00');
+    await fireEvent.input(field('settings-runs-confirm'), { target: { value: '$2.50' } });
+    await fireEvent.input(field('settings-runs-concurrency'), { target: { value: '300' } });
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(screen.getByTestId('settings-error').textContent).toBe('runs: a concurrency of 300 is not possible; use 1 to 256'));
+    await fireEvent.input(field('settings-runs-concurrency'), { target: { value: '8' } });
+    await fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(onsaved).toHaveBeenCalledTimes(1));
+    expect(host.state.settings.runs).toEqual({ confirmAboveUsd: 2.5, concurrency: 8 });
   });
 });
 

@@ -4,7 +4,7 @@
 
 import type { AppSettings, EndpointConfig, EndpointPreset, EndpointTestRes } from '../bindings';
 import { call, toEngineError } from '../lib/host';
-import { parseCount } from './settingsForm';
+import { parseCount, parseUsd } from './settingsForm';
 
 export type Read<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -118,6 +118,10 @@ export class SettingsDraft {
   threads = $state('');
   context = $state('');
   endpoints = $state<EndpointDraft[]>([]);
+  /** Runs: ask before starting a run that may cost more than this many dollars. */
+  runsConfirm = $state('');
+  /** Runs: calls at once per provider when a run does not say. */
+  runsConcurrency = $state('');
   private nextKey = 0;
 
   constructor(s: AppSettings) {
@@ -131,6 +135,8 @@ export class SettingsDraft {
     this.threads = String(s.local.threads);
     this.context = String(s.local.context);
     this.endpoints = s.endpoints.map((e) => new EndpointDraft(this.nextKey++, e));
+    this.runsConfirm = String(s.runs.confirmAboveUsd);
+    this.runsConcurrency = String(s.runs.concurrency);
   }
 
   /** Adds an endpoint filled from `preset` (named after it, numbered when taken), or a blank one. */
@@ -174,6 +180,14 @@ export class SettingsDraft {
       if (!read.ok) return read;
       endpoints.push(read.value);
     }
+    const confirmAboveUsd = parseUsd(this.runsConfirm);
+    if (confirmAboveUsd === null) {
+      return { ok: false, error: `runs: the amount \`${this.runsConfirm}\` is not a number of dollars: use one like 1.00` };
+    }
+    const concurrency = counts({
+      concurrency: { text: this.runsConcurrency, what: 'runs: the concurrency {} is not a whole number', example: 4 },
+    });
+    if (!concurrency.ok) return concurrency;
     return {
       ok: true,
       value: {
@@ -185,6 +199,7 @@ export class SettingsDraft {
         },
         local: local.value,
         endpoints,
+        runs: { confirmAboveUsd, ...concurrency.value },
       },
     };
   }

@@ -35,13 +35,21 @@ export function parseCount(text: string): number | null {
   return Number(t);
 }
 
+/** An amount of US dollars ≥ 0 as typed (`1`, `0.50`, `$2.5`), or null. */
+export function parseUsd(text: string): number | null {
+  const t = text.trim().replace(/^\$\s*/, '');
+  if (!/^(\d{1,9}(\.\d*)?|\.\d+)$/.test(t)) return null;
+  return Number(t);
+}
+
 /** The parts of the Settings dialog, in order. */
-export type SettingsSection = 'local' | 'bedrock' | 'endpoints';
+export type SettingsSection = 'local' | 'bedrock' | 'endpoints' | 'runs';
 
 export const SETTINGS_SECTIONS: ReadonlyArray<{ id: SettingsSection; title: string }> = [
   { id: 'local', title: 'Local models' },
   { id: 'bedrock', title: 'Amazon Bedrock' },
   { id: 'endpoints', title: 'OpenAI-compatible endpoints' },
+  { id: 'runs', title: 'Runs' },
 ];
 
 /** What the Settings dialog opens with, read before it shows so nothing typed gets overwritten. */
@@ -64,6 +72,7 @@ export function defaultSettings(): AppSettings {
     bedrock: { profile: null, region: null, endpointUrl: null, timeoutSecs: 120, maxAttempts: 3, initialBackoffMs: 1000 },
     local: { threads: 4, context: 4096 },
     endpoints: [],
+    runs: { confirmAboveUsd: 1, concurrency: 4 },
   };
 }
 

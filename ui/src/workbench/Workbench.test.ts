@@ -189,4 +189,30 @@ describe('Workbench', () => {
     expect(session.content.model.endpoint).toBe('Ollama');
     await waitFor(() => expect(session.content.model.modelId).toBe('llama3.2:latest'));
   });
+
+  it('opens a new run with Ctrl+Shift+Enter from an editor, and the runs from the top bar', async () => {
+    await setup('Support reply');
+    const content = screen.getByTestId('editor-system').querySelector('.cm-content')!;
+    const before = editorText('editor-system');
+    await fireEvent.keyDown(content, { key: 'Enter', ctrlKey: true, shiftKey: true });
+    const dialog = await screen.findByTestId('run-dialog');
+    expect(dialog.textContent).toContain('New run — Support reply');
+    expect(editorText('editor-system')).toBe(before);
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByTestId('run-dialog')).toBeNull();
+
+    await fireEvent.click(screen.getByTestId('runs-open'));
+    await screen.findByTestId('runs-history');
+    // One "New run" button at a time: the area's, while the area is open.
+    expect(screen.getAllByTestId('run-new')).toHaveLength(1);
+    expect(within(screen.getByTestId('runs-area')).getByTestId('run-new')).toBeTruthy();
+    await fireEvent.keyDown(screen.getByTestId('runs-area'), { key: 'Escape' });
+    expect(screen.queryByTestId('runs-area')).toBeNull();
+    expect(screen.getByTestId('run-new')).toBeTruthy();
+
+    await fireEvent.keyDown(window, { key: '?' });
+    const help = await screen.findByTestId('shortcuts');
+    expect(help.textContent).toContain('New comparison run');
+    expect(help.textContent).toContain('Ctrl+Shift+Enter');
+  });
 });

@@ -1,6 +1,6 @@
 // The workbench's keyboard shortcuts: one table for the handler and for the overlay.
 
-export type ShortcutId = 'save' | 'new' | 'search' | 'diff' | 'help' | 'run' | 'settings';
+export type ShortcutId = 'save' | 'new' | 'search' | 'diff' | 'help' | 'run' | 'newRun' | 'settings';
 
 export const SHORTCUTS: ReadonlyArray<{ id: ShortcutId | 'close' | 'undo' | 'redo' | 'complete'; keys: string[]; what: string }> = [
   { id: 'save', keys: ['Ctrl+S'], what: 'Save a version' },
@@ -8,6 +8,7 @@ export const SHORTCUTS: ReadonlyArray<{ id: ShortcutId | 'close' | 'undo' | 'red
   { id: 'search', keys: ['Ctrl+K', 'Ctrl+F'], what: 'Search the library' },
   { id: 'diff', keys: ['Ctrl+D'], what: 'Compare versions' },
   { id: 'run', keys: ['Ctrl+Enter'], what: 'Run the prompt (Try it)' },
+  { id: 'newRun', keys: ['Ctrl+Shift+Enter'], what: 'New comparison run (versions × models × inputs)' },
   { id: 'settings', keys: ['Ctrl+,'], what: 'Settings' },
   { id: 'help', keys: ['?', 'Ctrl+/'], what: 'Show these shortcuts' },
   { id: 'close', keys: ['Esc'], what: 'Close a dialog' },
@@ -32,7 +33,7 @@ export function matchShortcut(e: KeyboardEvent): ShortcutId | null {
     if ((key === 'k' || key === 'f') && !e.shiftKey) return 'search';
     if (key === 'd' && !e.shiftKey) return 'diff';
     if (key === '/') return 'help';
-    if (key === 'enter' && !e.shiftKey) return 'run';
+    if (key === 'enter') return e.shiftKey ? 'newRun' : 'run';
     if (key === ',' && !e.shiftKey) return 'settings';
     return null;
   }

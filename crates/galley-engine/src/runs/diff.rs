@@ -34,7 +34,9 @@ pub struct RunDiffRow {
     /// The outputs line by line, changed words emphasised.
     pub lines: Vec<DiffLine>,
     pub same_text: bool,
+    #[ts(type = "number | null")]
     pub delta_output_tokens: Option<i64>,
+    #[ts(type = "number | null")]
     pub delta_latency_ms: Option<i64>,
     pub delta_cost_usd: Option<f64>,
 }

@@ -175,27 +175,9 @@ pub(crate) fn cell_token_name(run_id: &str, key: CellKey) -> String {
 
 async fn run_cell(shared: Arc<Shared>, job: Job) -> Result<(), EngineError> {
     let engine = &shared.engine;
-    let key = job.key;
-    let permit = tokio::select! {
-        biased;
-        _ = shared.run_cancel.cancelled() => None,
-        p = job.limiter.acquire() => Some(p),
-    };
-    let Some(permit) = permit else {
+    let Some(cell) = compute(&shared, &job).await? else {
         return Ok(()); // cancelled before it started: stays missing, for Resume
     };
-    let cancel = shared.run_cancel.child_token();
-    let token_name = cell_token_name(&shared.run_id, key);
-    engine
-        .running
-        .lock()
-        .await
-        .insert(token_name.clone(), cancel.clone());
-
-    let cell = compute(&shared, &job, &cancel).await;
-    engine.running.lock().await.remove(&token_name);
-    job.limiter.release(permit);
-    let cell = cell?;
     if shared.run_cancel.is_cancelled() && cell.status == CellStatus::Cancelled {
         // the whole run was stopped: leave the cell missing so Resume runs it
         return Ok(());
@@ -226,24 +208,72 @@ async fn run_cell(shared: Arc<Shared>, job: Job) -> Result<(), EngineError> {
     Ok(())
 }
 
-/// The cell: from the cache, or from the model with retries on throttling.
-async fn compute(
-    shared: &Shared,
-    job: &Job,
-    cancel: &CancellationToken,
-) -> Result<RunCell, EngineError> {
+/// The cell: from the cache, or from the model with retries on throttling; `None` when the run
+/// was cancelled before the cell started.
+///
+/// A slot of the provider's limiter is held for the model call only (its retries and their
+/// pauses included): the cache look-up before it and the cache write after it wait for the
+/// database, and holding a slot meanwhile would leave calls unmade.
+async fn compute(shared: &Shared, job: &Job) -> Result<Option<RunCell>, EngineError> {
     let engine = &shared.engine;
-    let key = job.key;
+    if shared.run_cancel.is_cancelled() {
+        return Ok(None);
+    }
     if !shared.bypass_cache {
         if let Some(cached) = engine.store.cache_get(&job.cache_key).await? {
             if let Ok(outcome) = serde_json::from_value::<ChatOutcome>(cached) {
-                return Ok(finished(engine, job, Ok(outcome), 0, true, None));
+                return Ok(Some(finished(engine, job, Ok(outcome), 0, true, None)));
             }
         }
     }
+    let permit = tokio::select! {
+        biased;
+        _ = shared.run_cancel.cancelled() => None,
+        p = job.limiter.acquire() => Some(p),
+    };
+    let Some(permit) = permit else {
+        return Ok(None);
+    };
+    let cancel = shared.run_cancel.child_token();
+    let token_name = cell_token_name(&shared.run_id, job.key);
+    engine
+        .running
+        .lock()
+        .await
+        .insert(token_name.clone(), cancel.clone());
+    let (result, tries) = call(shared, job, &cancel).await;
+    engine.running.lock().await.remove(&token_name);
+    job.limiter.release(permit);
+    Ok(Some(match result {
+        Ok(outcome) => {
+            let value = serde_json::to_value(&outcome).expect("outcome serialises");
+            engine
+                .store
+                .cache_put(&job.cache_key, &value, &engine.now())
+                .await?;
+            let cost = if job.is_local {
+                Some(0.0)
+            } else {
+                engine
+                    .prices()?
+                    .cost_usd(&job.request.model_id, &outcome.usage)
+            };
+            finished(engine, job, Ok(outcome), tries, false, cost)
+        }
+        Err(e) => finished(engine, job, Err(e), tries, false, None),
+    }))
+}
+
+/// Calls the model, retrying throttled calls with growing pauses; the outcome and the tries.
+async fn call(
+    shared: &Shared,
+    job: &Job,
+    cancel: &CancellationToken,
+) -> (Result<ChatOutcome, ProviderError>, u32) {
+    let key = job.key;
     let provider = match &job.provider {
         Ok(p) => p.clone(),
-        Err(e) => return Ok(finished(engine, job, Err(e.clone()), 0, false, None)),
+        Err(e) => return (Err(e.clone()), 0),
     };
     let mut tries = 0;
     loop {
@@ -270,29 +300,15 @@ async fn compute(
                     "throttled; retrying"
                 );
                 tokio::select! {
-                    _ = cancel.cancelled() => {
-                        return Ok(finished(engine, job, Err(ProviderError::cancelled("")), tries, false, None));
-                    }
+                    _ = cancel.cancelled() => return (Err(ProviderError::cancelled("")), tries),
                     _ = tokio::time::sleep(pause) => {}
                 }
             }
             Ok(outcome) => {
                 job.limiter.succeeded();
-                let value = serde_json::to_value(&outcome).expect("outcome serialises");
-                engine
-                    .store
-                    .cache_put(&job.cache_key, &value, &engine.now())
-                    .await?;
-                let cost = if job.is_local {
-                    Some(0.0)
-                } else {
-                    engine
-                        .prices()?
-                        .cost_usd(&job.request.model_id, &outcome.usage)
-                };
-                return Ok(finished(engine, job, Ok(outcome), tries, false, cost));
+                return (Ok(outcome), tries);
             }
-            Err(e) => return Ok(finished(engine, job, Err(e), tries, false, None)),
+            Err(e) => return (Err(e), tries),
         }
     }
 }

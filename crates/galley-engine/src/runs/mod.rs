@@ -139,7 +139,7 @@ impl Engine {
                 text: req.text.clone(),
                 since: req.since.clone(),
                 until: req.until.clone(),
-                limit: if req.model.is_some() || req.version.is_some() {
+                limit: if req.model.is_some() || req.version.is_some() || req.label.is_some() {
                     0
                 } else {
                     req.limit.unwrap_or(500)
@@ -161,6 +161,12 @@ impl Engine {
                 }
                 if let Some(v) = req.version {
                     if !spec.columns.iter().any(|c| c.version == v) {
+                        continue;
+                    }
+                }
+                if let Some(label) = req.label {
+                    let labelled = self.store.label_version(&row.blueprint_id, label).await?;
+                    if !labelled.is_some_and(|v| spec.columns.iter().any(|c| c.version == v)) {
                         continue;
                     }
                 }

@@ -20,7 +20,8 @@ pub struct RunsStartReq {
     pub inputs: Vec<RunInput>,
     #[serde(default = "one")]
     pub repeats: u32,
-    /// Calls at once per provider; the default is 4 (1 for local models, which use every core).
+    /// Calls at once per provider; the default is the one in Settings (local models always run
+    /// one at a time: each uses every core).
     #[serde(default)]
     pub concurrency: Option<u32>,
     #[serde(default)]
@@ -38,7 +39,8 @@ pub struct RunEstimate {
     pub cells: u32,
     /// Cells whose answer is already cached (they cost nothing), unless the cache is bypassed.
     pub cached_cells: u32,
-    /// Input tokens of the cells that will call a model (about four characters a token).
+    /// Input tokens of the cells that will call a model: counted by Bedrock's CountTokens where
+    /// it could be asked, else about four characters a token.
     #[ts(type = "number")]
     pub input_tokens: u64,
     /// The most output tokens the calls can produce (their max tokens).
@@ -50,6 +52,8 @@ pub struct RunEstimate {
     pub cost_usd_max: f64,
     /// Columns with no price in the table (not counted in the cost).
     pub unpriced: Vec<String>,
+    /// Distinct requests whose input tokens Bedrock counted exactly (CountTokens).
+    pub counted_requests: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -57,6 +61,10 @@ pub struct RunEstimate {
 pub struct RunPlan {
     pub spec: RunSpec,
     pub estimate: RunEstimate,
+    /// The amount in Settings above which a run asks before it starts.
+    pub confirm_above_usd: f64,
+    /// The run may cost more than that amount.
+    pub needs_confirmation: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -167,6 +175,7 @@ pub struct RunDetail {
 pub enum RunEvent {
     /// The run exists (its id) and this many cells are still to run.
     Started {
+        #[serde(rename = "runId")]
         run_id: String,
         pending: u32,
     },
@@ -222,8 +231,19 @@ pub struct RunsListReq {
     /// A model label (`bedrock:…`) or part of a model id.
     pub model: Option<String>,
     pub version: Option<u32>,
+    /// Runs that include the version this label points at now.
+    pub label: Option<galley_core::Label>,
     /// Runs created at or after this RFC 3339 date or time.
     pub since: Option<String>,
     pub until: Option<String>,
     pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunsExportSaveReq {
+    pub run_id: String,
+    pub format: super::export::RunExportFormat,
+    /// The file to write (replaced if it exists).
+    pub path: String,
 }

@@ -1,6 +1,6 @@
 //! From a request to a spec, rendered requests and an estimate, before anything is called.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use galley_core::template::render;
 use galley_providers::{ChatRequest, Usage};
@@ -11,7 +11,6 @@ use crate::{Engine, EngineError};
 
 /// The most cells one run may have.
 pub(crate) const MAX_CELLS: usize = 100_000;
-const DEFAULT_CONCURRENCY: u32 = 4;
 
 /// Every request of a spec, by (column, input).
 pub(crate) type Requests = BTreeMap<(u32, u32), ChatRequest>;
@@ -22,7 +21,13 @@ impl Engine {
         let spec = self.run_spec(req).await?;
         let requests = requests(&spec)?;
         let estimate = self.estimate(&spec, &requests, &HashSet::new()).await?;
-        Ok(RunPlan { spec, estimate })
+        let confirm_above_usd = self.settings_get().await?.runs.confirm_above_usd;
+        Ok(RunPlan {
+            needs_confirmation: estimate.cost_usd_max > confirm_above_usd,
+            confirm_above_usd,
+            spec,
+            estimate,
+        })
     }
 
     pub(crate) async fn run_spec(&self, req: RunsStartReq) -> Result<RunSpec, EngineError> {
@@ -92,7 +97,10 @@ impl Engine {
                 "{cells} cells is more than one run holds ({MAX_CELLS}): use fewer inputs, models or repeats"
             )));
         }
-        let concurrency = req.concurrency.unwrap_or(DEFAULT_CONCURRENCY);
+        let concurrency = match req.concurrency {
+            Some(c) => c,
+            None => self.settings_get().await?.runs.concurrency,
+        };
         if !(1..=256).contains(&concurrency) {
             return Err(EngineError::invalid(format!(
                 "a concurrency of {concurrency} is not possible: use 1 to 256"
@@ -118,6 +126,7 @@ impl Engine {
         done: &HashSet<CellKey>,
     ) -> Result<RunEstimate, EngineError> {
         let prices = self.prices()?;
+        let counted = self.counted_tokens(spec, requests).await;
         let mut est = RunEstimate {
             cells: spec.cells_total(),
             cached_cells: 0,
@@ -126,12 +135,15 @@ impl Engine {
             cost_usd_min: 0.0,
             cost_usd_max: 0.0,
             unpriced: Vec::new(),
+            counted_requests: counted.len() as u32,
         };
         for (c, column) in spec.columns.iter().enumerate() {
             let c = c as u32;
             for i in 0..spec.inputs.len() as u32 {
                 let request = &requests[&(c, i)];
-                let input_tokens = estimate_tokens(request);
+                let input_tokens = counted
+                    .get(&(c, i))
+                    .map_or_else(|| estimate_tokens(request), |n| u64::from(*n));
                 let max_out = u64::from(request.params.max_tokens.unwrap_or(1024));
                 for r in 0..spec.repeats {
                     let key = CellKey {
@@ -184,6 +196,56 @@ impl Engine {
             }
         }
         Ok(est)
+    }
+}
+
+/// Bedrock requests counted exactly with CountTokens, by (column, input), when there are few
+/// enough of them to ask quickly; a model that does not support it keeps the estimate.
+const MAX_COUNTED: usize = 40;
+
+impl Engine {
+    async fn counted_tokens(
+        &self,
+        spec: &RunSpec,
+        requests: &Requests,
+    ) -> HashMap<(u32, u32), u32> {
+        let wanted: Vec<((u32, u32), ChatRequest)> = requests
+            .iter()
+            .filter(|((c, _), _)| spec.columns[*c as usize].model.provider == "bedrock")
+            .map(|(k, r)| (*k, r.clone()))
+            .collect();
+        if wanted.is_empty() || wanted.len() > MAX_COUNTED {
+            return HashMap::new();
+        }
+        let Ok(provider) = self.bedrock_provider().await else {
+            return HashMap::new();
+        };
+        let mut set = tokio::task::JoinSet::new();
+        for (key, request) in wanted {
+            let provider = provider.clone();
+            set.spawn(async move {
+                let counted = tokio::time::timeout(
+                    std::time::Duration::from_secs(5),
+                    provider.count_tokens(&request),
+                )
+                .await;
+                (key, counted)
+            });
+        }
+        let mut out = HashMap::new();
+        while let Some(joined) = set.join_next().await {
+            match joined {
+                Ok((key, Ok(Ok(n)))) => {
+                    out.insert(key, n);
+                }
+                Ok((_, Ok(Err(e)))) => {
+                    tracing::debug!(error = %e.message, "CountTokens failed; estimating")
+                }
+                Ok((_, Err(_))) => tracing::debug!("CountTokens timed out; estimating"),
+                Err(e) => tracing::debug!(error = %e, "CountTokens task failed"),
+            }
+        }
+        out
     }
 }
 

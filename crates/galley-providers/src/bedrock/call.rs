@@ -145,3 +145,34 @@ pub(super) async fn converse_stream(
     outcome.trace_finished("converse stream", Some(attempts.get()));
     Ok(outcome)
 }
+
+/// CountTokens for the Converse form of a request: the input tokens the model would bill.
+#[tracing::instrument(name = "bedrock.count_tokens", skip_all, fields(model_id = %req.model_id))]
+pub(super) async fn count_tokens(
+    p: &BedrockProvider,
+    req: &ChatRequest,
+) -> Result<u32, ProviderError> {
+    use aws_sdk_bedrockruntime::types::{ConverseTokensRequest, CountTokensInput};
+    let parts = converse_parts(req)?;
+    let input = ConverseTokensRequest::builder()
+        .set_system(parts.system)
+        .set_messages(Some(parts.messages))
+        .set_additional_model_request_fields(parts.extra_fields)
+        .build();
+    let attempts = AttemptCounter::default();
+    let result = p
+        .runtime
+        .count_tokens()
+        .model_id(&req.model_id)
+        .input(CountTokensInput::Converse(input))
+        .customize()
+        .interceptor(attempts.clone())
+        .send()
+        .await;
+    let ctx = || p.call_context(&req.model_id, p.runtime_endpoint.clone(), attempts.get());
+    let output = result.map_err(|e| {
+        super::errors::Failure::from_sdk(&e, super::errors::count_tokens_code)
+            .into_provider_error(&ctx())
+    })?;
+    Ok(u32::try_from(output.input_tokens()).unwrap_or(0))
+}

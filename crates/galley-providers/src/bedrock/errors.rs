@@ -220,6 +220,22 @@ pub(crate) fn converse_code(
     )
 }
 
+pub(crate) fn count_tokens_code(
+    e: &aws_sdk_bedrockruntime::operation::count_tokens::CountTokensError,
+) -> (String, Option<String>) {
+    typed_code!(
+        e,
+        aws_sdk_bedrockruntime::operation::count_tokens::CountTokensError {
+            AccessDeniedException,
+            InternalServerException,
+            ResourceNotFoundException,
+            ServiceUnavailableException,
+            ThrottlingException,
+            ValidationException,
+        }
+    )
+}
+
 pub(crate) fn converse_stream_code(
     e: &aws_sdk_bedrockruntime::operation::converse_stream::ConverseStreamError,
 ) -> (String, Option<String>) {

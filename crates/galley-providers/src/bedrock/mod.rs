@@ -128,6 +128,12 @@ impl BedrockProvider {
         call::converse_stream(self, req, cancel, on_event).await
     }
 
+    /// The input tokens `req` would bill (CountTokens), without running the model. Not every
+    /// model supports it: callers fall back to an estimate on an error.
+    pub async fn count_tokens(&self, req: &ChatRequest) -> Result<u32, ProviderError> {
+        call::count_tokens(self, req).await
+    }
+
     /// The models this account can call in this region, merged from ListFoundationModels and
     /// ListInferenceProfiles, with prices.
     pub async fn catalog(&self, prices: &Prices) -> Result<Catalog, ProviderError> {

@@ -17,6 +17,7 @@ import type {
   ChatRequest,
   Price,
   ProviderError,
+  RunsConfig,
   TryRunReq,
   TryRunRes,
   Usage,
@@ -40,7 +41,18 @@ export function defaultMockSettings(): AppSettings {
     bedrock: { profile: null, region: null, endpointUrl: null, timeoutSecs: 120, maxAttempts: 3, initialBackoffMs: 1000 },
     local: defaultMockLocalConfig(),
     endpoints: [],
+    runs: { confirmAboveUsd: 1, concurrency: 4 },
   };
+}
+
+function validRuns(r: RunsConfig): RunsConfig {
+  if (!Number.isFinite(r.confirmAboveUsd) || r.confirmAboveUsd < 0) {
+    throw engineError('invalid', 'runs: the amount to confirm above must be zero or more dollars');
+  }
+  if (!(r.concurrency >= 1 && r.concurrency <= 256)) {
+    throw engineError('invalid', `runs: a concurrency of ${r.concurrency} is not possible; use 1 to 256`);
+  }
+  return { ...r };
 }
 
 type Prices = [input: number, output: number, cacheRead?: number, cacheWrite?: number];
@@ -72,7 +84,7 @@ export function baseModelId(id: string): string {
   return prefix ? id.slice(prefix.length) : id;
 }
 
-function priceOf(modelId: string): Price | null {
+export function priceOf(modelId: string): Price | null {
   const models = mockCatalogModels();
   const own = models.find((m) => m.id === modelId);
   if (own) return own.price;
@@ -116,9 +128,9 @@ function validSettings(s: BedrockSettings): BedrockSettings {
 
 // ---- try it -----------------------------------------------------------------------------
 
-const tokens = (text: string) => (text ? Math.max(1, Math.ceil(text.length / 4)) : 0);
+export const tokens = (text: string) => (text ? Math.max(1, Math.ceil(text.length / 4)) : 0);
 
-function chatRequest(content: BlueprintContent, rendered: Array<{ role: string; text: string }>): ChatRequest {
+export function chatRequest(content: BlueprintContent, rendered: Array<{ role: string; text: string }>): ChatRequest {
   const system: string[] = [];
   const messages: ChatMessage[] = [];
   for (const m of rendered) {
@@ -141,7 +153,7 @@ function chatRequest(content: BlueprintContent, rendered: Array<{ role: string; 
   };
 }
 
-function cannedAnswer(req: ChatRequest): string {
+export function cannedAnswer(req: ChatRequest): string {
   const name = mockCatalogModels().find((m) => m.id === req.modelId)?.name ?? req.modelId;
   const last = [...req.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
   const gist = last.replace(/\s+/g, ' ').trim();
@@ -154,7 +166,7 @@ function cannedAnswer(req: ChatRequest): string {
   );
 }
 
-function needsProfile(modelId: string): ProviderError | null {
+export function needsProfile(modelId: string): ProviderError | null {
   if (!modelId.includes('sonnet-4-5') || modelId.startsWith('us.') || modelId.startsWith('global.')) return null;
   const suggested = `us.${modelId}`;
   return {
@@ -278,7 +290,7 @@ export function mockBedrock(st: MockState): BedrockImpl {
     settings_save: (req) => {
       const bedrock = validSettings(req.bedrock);
       const local = validLocal(req.local);
-      st.settings = { bedrock, local, endpoints: validEndpoints(req.endpoints) };
+      st.settings = { bedrock, local, endpoints: validEndpoints(req.endpoints), runs: validRuns(req.runs) };
       return structuredClone(st.settings);
     },
     aws_profiles_list: () => ({ profiles: [...st.profiles] }),

@@ -16,7 +16,8 @@ import { engineError, type Command, type Emit, type Host, type Req, type Res } f
 import { defaultMockSettings, mockBedrock, type MockRun } from './mockBedrock';
 import { mockDiffContent } from './mockDiff';
 import { mockCheck, mockRender } from './mockTemplates';
-import { seedMock } from './mockSeed';
+import { seedMock, seedMockRuns } from './mockSeed';
+import { mockRuns, type MockAnswer, type MockRunRecord } from './mockRuns';
 import { defaultMockLocal, mockProviders, type MockLocal } from './mockProviders';
 
 export interface MockBlueprint {
@@ -52,6 +53,12 @@ export interface MockState {
   running: Map<string, MockRun>;
   /** System prompts already written to the prompt cache. */
   cached: Set<string>;
+  /** Comparison runs, oldest first. */
+  runs: MockRunRecord[];
+  /** The response cache of runs, by cell request. */
+  runCache: Map<string, MockAnswer>;
+  /** What `runs_export_save` "wrote". */
+  exported: Array<{ path: string; text: string }>;
 }
 
 const LABEL_ORDER: Label[] = ['dev', 'staging', 'prod'];
@@ -253,6 +260,7 @@ function implementation(st: MockState): Impl {
     templates_render: ({ content, values }) => mockRender(content, values),
     ...mockBedrock(st),
     ...mockProviders(st),
+    ...mockRuns(st),
   };
 }
 
@@ -271,13 +279,20 @@ export function createMockState(): MockState {
     streamDelayMs: 45,
     running: new Map(),
     cached: new Set(),
+    runs: [],
+    runCache: new Map(),
+    exported: [],
   };
 }
 
-/** A host answering every command from memory; `seed` fills it with a few demo blueprints. */
-export function createMockHost(opts: { seed?: boolean; state?: MockState } = {}): Host & { state: MockState } {
+/**
+ * A host answering every command from memory; `seed` fills it with a few demo blueprints and
+ * `seedRuns` (with `seed`) with two finished comparison runs.
+ */
+export function createMockHost(opts: { seed?: boolean; seedRuns?: boolean; state?: MockState } = {}): Host & { state: MockState } {
   const state = opts.state ?? createMockState();
   if (opts.seed) seedMock(state);
+  if (opts.seed && opts.seedRuns) seedMockRuns(state);
   const impl = implementation(state);
   return {
     state,

@@ -1,8 +1,10 @@
 // Demo blueprints for the mock host, so a plain browser shows a workbench with history.
 
-import type { BlueprintContent } from '../../bindings';
+import type { BlueprintContent, RunInput } from '../../bindings';
 import { starterContent } from '../content';
 import { moveLabel, saveVersion, type MockBlueprint, type MockState } from './mockHost';
+import { instantCell, type MockRunRecord } from './mockRuns';
+import { mockRequests, mockRunSpec } from './mockRunSpec';
 
 function content(system: string, user: string, extra: Partial<BlueprintContent> = {}): BlueprintContent {
   return { ...starterContent(), system, messages: [{ role: 'user', template: user }], ...extra };
@@ -65,4 +67,39 @@ export function seedMock(st: MockState): void {
   };
 
   blueprint(st, 'Ticket triage', ['support', 'classify'], 1);
+}
+
+/** Two finished runs of "Support reply" (v2, then v3, on two models), to browse the history. */
+export function seedMockRuns(st: MockState): void {
+  const support = st.blueprints.find((b) => b.name === 'Support reply');
+  if (!support) return;
+  const inputs: RunInput[] = [
+    { name: null, values: { agent: 'Sam', message: 'Where is my order? It was due on Monday.' } },
+    { name: 'refund', values: { agent: 'Sam', message: 'Can I get a refund?', language: 'French' } },
+    { name: null, values: { agent: 'Ana', message: 'My invoice shows <img src=x onerror=alert(1)> instead of the total' } },
+  ];
+  const models = [
+    { provider: 'bedrock', modelId: 'amazon.nova-lite-v1:0' },
+    { provider: 'local', modelId: 'SmolLM2-135M-Instruct' },
+  ];
+  [
+    { version: 2, daysAgo: 5, source: 'app' },
+    { version: 3, daysAgo: 1, source: 'cli' },
+  ].forEach(({ version, daysAgo, source }) => {
+    const spec = mockRunSpec(st, { blueprintId: support.id, versions: [version], models, inputs, repeats: 2, concurrency: null, bypassCache: false });
+    const at = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+    const rec: MockRunRecord = {
+      id: st.nextId(), spec, requests: mockRequests(spec), cells: new Map(), status: 'finished',
+      source, createdAt: at, updatedAt: at, live: null,
+    };
+    spec.columns.forEach((_, column) =>
+      spec.inputs.forEach((_, input) => {
+        for (let repeat = 0; repeat < spec.repeats; repeat++) {
+          const cell = instantCell(st, rec, { column, input, repeat });
+          rec.cells.set(`${column}:${input}:${repeat}`, { ...cell, finishedAt: at });
+        }
+      }),
+    );
+    st.runs.push(rec);
+  });
 }
