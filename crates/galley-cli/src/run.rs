@@ -72,6 +72,26 @@ pub async fn run(engine: &Engine, a: RunArgs) -> Result<bool, EngineError> {
         concurrency: a.concurrency,
         bypass_cache: a.no_cache,
     };
+    // The plan looks every cell up in the cache for its estimate, which only the header line and
+    // --max-cost use: `--json` without --max-cost shows neither, so it starts at once.
+    if !a.json || a.max_cost.is_some() {
+        check_plan(engine, &bp.name, &req, &a).await?;
+    }
+    let bar = Progress::new(!a.json && std::io::stderr().is_terminal());
+    let summary = engine.runs_start(req, "cli", bar.sink()).await?;
+    bar.finish();
+    print_result(engine, &summary, a.json).await?;
+    Ok(summary.cells_failed == 0 && summary.cells_ok == summary.cells_total)
+}
+
+/// Says how big and costly the run is (on stderr, unless `--json`) and refuses it above
+/// `--max-cost`.
+async fn check_plan(
+    engine: &Engine,
+    name: &str,
+    req: &RunsStartReq,
+    a: &RunArgs,
+) -> Result<(), EngineError> {
     let plan = engine.runs_plan(req.clone()).await?;
     let est = &plan.estimate;
     if let Some(max) = a.max_cost {
@@ -86,7 +106,7 @@ pub async fn run(engine: &Engine, a: RunArgs) -> Result<bool, EngineError> {
     if !a.json {
         eprintln!(
             "{}: {} cells ({} columns × {} inputs × {} repeats), {} cached; about {} input tokens; cost ${:.4}–${:.4}{}",
-            bp.name,
+            name,
             est.cells,
             plan.spec.columns.len(),
             plan.spec.inputs.len(),
@@ -102,11 +122,7 @@ pub async fn run(engine: &Engine, a: RunArgs) -> Result<bool, EngineError> {
             }
         );
     }
-    let bar = Progress::new(!a.json && std::io::stderr().is_terminal());
-    let summary = engine.runs_start(req, "cli", bar.sink()).await?;
-    bar.finish();
-    print_result(engine, &summary, a.json).await?;
-    Ok(summary.cells_failed == 0 && summary.cells_ok == summary.cells_total)
+    Ok(())
 }
 
 pub async fn resume(engine: &Engine, run_id: &str, json: bool) -> Result<bool, EngineError> {

@@ -18,5 +18,5 @@ pub use db::{Store, DB_FILE};
 pub use drafts::Draft;
 pub use error::StoreError;
 pub use labels::{LabelMove, LabelState};
-pub use runs::{CellRow, RunInsert, RunRow, RunsQuery};
+pub use runs::{CacheEntry, CellRow, RunInsert, RunRow, RunsQuery};
 pub use versions::{Version, VersionMeta};

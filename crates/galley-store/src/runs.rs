@@ -67,6 +67,13 @@ pub struct CellRow {
     pub finished_at: String,
 }
 
+/// An answer to keep in the response cache, under the key of the request that produced it.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheEntry<'a> {
+    pub key: &'a str,
+    pub outcome: &'a Value,
+}
+
 /// Which runs to list.
 #[derive(Debug, Clone, Default)]
 pub struct RunsQuery {
@@ -134,10 +141,27 @@ impl Store {
         Ok(())
     }
 
-    /// Writes a finished cell (replacing an earlier failed attempt of the same cell) and indexes
-    /// its text, in one transaction.
-    pub async fn cell_put(&self, run_id: &str, cell: &CellRow) -> Result<(), StoreError> {
+    /// Writes a finished cell (replacing an earlier failed attempt of the same cell), indexes its
+    /// text and, for an answer fresh from the model, keeps it in the response cache, in one
+    /// transaction: a cell whose write was cut short (a killed process) is missing together with
+    /// its cache entry, so Resume calls the model for it again.
+    pub async fn cell_put(
+        &self,
+        run_id: &str,
+        cell: &CellRow,
+        cache: Option<CacheEntry<'_>>,
+    ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        if let Some(entry) = cache {
+            sqlx::query(
+                "INSERT OR REPLACE INTO response_cache (key, outcome, created_at) VALUES (?1, ?2, ?3)",
+            )
+            .bind(entry.key)
+            .bind(entry.outcome.to_string())
+            .bind(&cell.finished_at)
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query(
             "INSERT OR REPLACE INTO run_cells (run_id, column_index, input_index, repeat, status, text,
                stop_reason, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
@@ -357,6 +381,79 @@ fn cell_from(row: &sqlx::sqlite::SqliteRow) -> Result<CellRow, StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn cell(input: u32, text: &str) -> CellRow {
+        CellRow {
+            column_index: 0,
+            input_index: input,
+            repeat: 0,
+            status: "ok".into(),
+            text: text.into(),
+            stop_reason: Some("end_turn".into()),
+            input_tokens: Some(9),
+            output_tokens: Some(8),
+            cache_read_tokens: Some(0),
+            cache_write_tokens: Some(0),
+            ttft_ms: Some(200),
+            latency_ms: Some(201),
+            cost_usd: Some(0.0001),
+            cache_hit: false,
+            attempts: 1,
+            error: None,
+            request: serde_json::json!({ "modelId": "m" }),
+            finished_at: "2026-01-02T03:04:05.000Z".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_cell_and_its_cache_entry_are_written_together_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).await.unwrap();
+        let spec = serde_json::json!({});
+        store
+            .run_insert(&RunInsert {
+                id: "run1",
+                blueprint_id: "bp1",
+                blueprint_name: "Capitals",
+                spec: &spec,
+                cells_total: 2,
+                source: "cli",
+                pid: 1,
+                now: "2026-01-02T03:04:00.000Z",
+                search_text: "Capitals",
+            })
+            .await
+            .unwrap();
+        let answer = serde_json::json!({ "text": "Paris" });
+        store
+            .cell_put(
+                "run1",
+                &cell(0, "Paris"),
+                Some(CacheEntry {
+                    key: "k0",
+                    outcome: &answer,
+                }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(store.cache_get("k0").await.unwrap(), Some(answer.clone()));
+        assert_eq!(store.run_cells("run1").await.unwrap()[0].text, "Paris");
+
+        // a cell of a run that is gone: nothing is written, the cache entry neither
+        let err = store
+            .cell_put(
+                "gone",
+                &cell(1, "Rome"),
+                Some(CacheEntry {
+                    key: "k1",
+                    outcome: &answer,
+                }),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::NotFound(_)), "{err}");
+        assert_eq!(store.cache_get("k1").await.unwrap(), None);
+    }
 
     #[test]
     fn user_queries_become_safe_fts_queries() {

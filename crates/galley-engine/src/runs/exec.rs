@@ -11,7 +11,7 @@ use galley_providers::{
     CancellationToken, ChatOutcome, ChatRequest, Provider, ProviderError, ProviderErrorCode,
     StreamEvent,
 };
-use galley_store::CellRow;
+use galley_store::{CacheEntry, CellRow};
 use tokio::task::JoinSet;
 
 use super::limiter::Limiter;
@@ -175,16 +175,20 @@ pub(crate) fn cell_token_name(run_id: &str, key: CellKey) -> String {
 
 async fn run_cell(shared: Arc<Shared>, job: Job) -> Result<(), EngineError> {
     let engine = &shared.engine;
-    let Some(cell) = compute(&shared, &job).await? else {
+    let Some((cell, answer)) = compute(&shared, &job).await? else {
         return Ok(()); // cancelled before it started: stays missing, for Resume
     };
     if shared.run_cancel.is_cancelled() && cell.status == CellStatus::Cancelled {
         // the whole run was stopped: leave the cell missing so Resume runs it
         return Ok(());
     }
+    let cache = answer.as_ref().map(|outcome| CacheEntry {
+        key: &job.cache_key,
+        outcome,
+    });
     engine
         .store
-        .cell_put(&shared.run_id, &cell_row(&cell))
+        .cell_put(&shared.run_id, &cell_row(&cell), cache)
         .await?;
     let done = shared.done.fetch_add(1, Ordering::AcqRel) + 1;
     let failed = if cell.status == CellStatus::Ok {
@@ -208,13 +212,16 @@ async fn run_cell(shared: Arc<Shared>, job: Job) -> Result<(), EngineError> {
     Ok(())
 }
 
-/// The cell: from the cache, or from the model with retries on throttling; `None` when the run
-/// was cancelled before the cell started.
+/// The cell: from the cache, or from the model with retries on throttling, with the model's
+/// answer to cache; `None` when the run was cancelled before the cell started.
 ///
 /// A slot of the provider's limiter is held for the model call only (its retries and their
-/// pauses included): the cache look-up before it and the cache write after it wait for the
-/// database, and holding a slot meanwhile would leave calls unmade.
-async fn compute(shared: &Shared, job: &Job) -> Result<Option<RunCell>, EngineError> {
+/// pauses included): the cache look-up before it and the writes after it wait for the database,
+/// and holding a slot meanwhile would leave calls unmade.
+async fn compute(
+    shared: &Shared,
+    job: &Job,
+) -> Result<Option<(RunCell, Option<serde_json::Value>)>, EngineError> {
     let engine = &shared.engine;
     if shared.run_cancel.is_cancelled() {
         return Ok(None);
@@ -222,7 +229,10 @@ async fn compute(shared: &Shared, job: &Job) -> Result<Option<RunCell>, EngineEr
     if !shared.bypass_cache {
         if let Some(cached) = engine.store.cache_get(&job.cache_key).await? {
             if let Ok(outcome) = serde_json::from_value::<ChatOutcome>(cached) {
-                return Ok(Some(finished(engine, job, Ok(outcome), 0, true, None)));
+                return Ok(Some((
+                    finished(engine, job, Ok(outcome), 0, true, None),
+                    None,
+                )));
             }
         }
     }
@@ -246,11 +256,7 @@ async fn compute(shared: &Shared, job: &Job) -> Result<Option<RunCell>, EngineEr
     job.limiter.release(permit);
     Ok(Some(match result {
         Ok(outcome) => {
-            let value = serde_json::to_value(&outcome).expect("outcome serialises");
-            engine
-                .store
-                .cache_put(&job.cache_key, &value, &engine.now())
-                .await?;
+            let answer = serde_json::to_value(&outcome).expect("outcome serialises");
             let cost = if job.is_local {
                 Some(0.0)
             } else {
@@ -258,9 +264,12 @@ async fn compute(shared: &Shared, job: &Job) -> Result<Option<RunCell>, EngineEr
                     .prices()?
                     .cost_usd(&job.request.model_id, &outcome.usage)
             };
-            finished(engine, job, Ok(outcome), tries, false, cost)
+            (
+                finished(engine, job, Ok(outcome), tries, false, cost),
+                Some(answer),
+            )
         }
-        Err(e) => finished(engine, job, Err(e), tries, false, None),
+        Err(e) => (finished(engine, job, Err(e), tries, false, None), None),
     }))
 }
 
