@@ -4,12 +4,12 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup deps-system deps-node deps-tauri-driver model ui app run test test-rust test-ui test-e2e lint bindings clean-e2e
+.PHONY: help setup deps-system deps-node deps-tauri-driver model ui app run test test-rust test-ui test-e2e lint bindings clean-e2e bench bench-venv bench-runs
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config curl file cmake clang libclang-dev libssl-dev \
   libwebkit2gtk-4.1-dev libxdo-dev librsvg2-dev libayatana-appindicator3-dev \
-  webkit2gtk-driver xvfb xauth imagemagick python3-pip unzip
+  webkit2gtk-driver xvfb xauth imagemagick python3-pip python3-venv unzip
 TAURI := ui/node_modules/.bin/tauri
 E2E_IDENTIFIER := dev.galley.studio.e2e
 E2E_BIN := target/e2e/galley-app
@@ -18,6 +18,8 @@ help:
 	@echo "make run    set up, build and open Galley"
 	@echo "make test   set up and run every test tier (Rust, UI, CLI, end-to-end under Xvfb)"
 	@echo "make lint   rustfmt + clippy -D warnings + svelte-check"
+	@echo "make bench  the local model's TTFT and tokens/s against llama-cpp-python (not a test)"
+	@echo "make bench-runs  galley run against promptfoo, 2000 cells through bedrock-sim (not a test)"
 
 setup: deps-system deps-node deps-tauri-driver model
 
@@ -78,3 +80,47 @@ test: lint test-rust test-ui test-e2e
 
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p galley-engine --test bindings
+
+# The local provider against llama-cpp-python on the same GGUF, prompt, threads and greedy decoding:
+# figures only, never a failure on time. llama-cpp-python compiles llama.cpp from source (minutes
+# on two cores) into a venv kept under target/; it is rebuilt only when the version or the CMake
+# arguments change. The arguments match what llama-cpp-sys-2 builds for Galley: Release, no
+# -march=native (GGML_NATIVE=OFF, so ggml's x86 defaults SSE4.2/AVX/AVX2/FMA/F16C/BMI2 apply),
+# OpenMP on (llama-cpp-2's default feature); the benchmark prints both CMake caches' flags.
+BENCH_VENV := target/bench-venv
+LLAMA_CPP_PYTHON := 0.3.36
+BENCH_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_OPENMP=ON -DGGML_BLAS=OFF -DLLAVA_BUILD=OFF
+BENCH_RUNS ?= 5
+
+bench-venv: deps-system
+	@want="llama-cpp-python==$(LLAMA_CPP_PYTHON) CMAKE_ARGS=$(BENCH_CMAKE_ARGS)"; \
+	if [ "$$(cat $(BENCH_VENV)/.installed 2>/dev/null)" != "$$want" ]; then \
+	  echo "building llama-cpp-python $(LLAMA_CPP_PYTHON) from source into $(BENCH_VENV) (several minutes)"; \
+	  rm -rf $(BENCH_VENV) && python3 -m venv $(BENCH_VENV) && \
+	  CMAKE_ARGS="$(BENCH_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
+	    $(BENCH_VENV)/bin/pip install --quiet --disable-pip-version-check --no-cache-dir \
+	    --no-binary llama-cpp-python --config-settings=build-dir=$(CURDIR)/$(BENCH_VENV)/build \
+	    llama-cpp-python==$(LLAMA_CPP_PYTHON) && \
+	  echo "$$want" >$(BENCH_VENV)/.installed; \
+	fi
+
+bench: model bench-venv
+	cargo build --release --locked -p galley-bench
+	target/release/galley-bench --runs $(BENCH_RUNS) --python $(BENCH_VENV)/bin/python
+
+# `galley run` against promptfoo on one comparison-run workload through bedrock-sim: 2 models x
+# 1000 inputs at concurrency 32, 200 ms per call (ideal 12.5 s). Wall time, CPU time and peak RSS,
+# figures only, never a failure. promptfoo is pinned by bench/runs/promptfoo/package-lock.json and
+# installed under target/ (about 1.4 GB with its optional dependencies; a few minutes).
+BENCH_PROMPTFOO := target/bench-promptfoo
+RUNS_BENCH_ROUNDS ?= 3
+
+$(BENCH_PROMPTFOO)/node_modules/.package-lock.json: bench/runs/promptfoo/package.json bench/runs/promptfoo/package-lock.json
+	mkdir -p $(BENCH_PROMPTFOO)
+	cp bench/runs/promptfoo/package.json bench/runs/promptfoo/package-lock.json $(BENCH_PROMPTFOO)/
+	cd $(BENCH_PROMPTFOO) && npm ci --no-audit --no-fund
+	@touch $@
+
+bench-runs: $(BENCH_PROMPTFOO)/node_modules/.package-lock.json
+	cargo build --release --locked -p galley-cli -p bedrock-sim -p galley-bench-seed
+	python3 bench/runs/compare.py --rounds $(RUNS_BENCH_ROUNDS)
