@@ -41,6 +41,18 @@ const COMMANDS: &[&str] = &[
     "runs_export",
     "runs_export_save",
     "runs_diff",
+    "datasets_list",
+    "datasets_get",
+    "datasets_create",
+    "datasets_update",
+    "datasets_delete",
+    "datasets_save",
+    "datasets_import",
+    "datasets_export",
+    "eval_rubrics",
+    "eval_summary",
+    "eval_scores",
+    "eval_report",
 ];
 
 fn main() {

@@ -248,3 +248,75 @@ pub async fn runs_export_save(s: State<'_, AppState>, req: RunsExportSaveReq) ->
 pub async fn runs_diff(s: State<'_, AppState>, req: RunsDiffReq) -> Res<RunDiff> {
     s.engine()?.runs_diff(req).await
 }
+
+#[tauri::command]
+pub async fn datasets_list(s: State<'_, AppState>) -> Res<Vec<DatasetSummary>> {
+    s.engine()?.datasets_list().await
+}
+
+#[tauri::command]
+pub async fn datasets_get(s: State<'_, AppState>, req: DatasetRef) -> Res<DatasetDetail> {
+    s.engine()?.datasets_get(req).await
+}
+
+#[tauri::command]
+pub async fn datasets_create(
+    s: State<'_, AppState>,
+    req: DatasetsCreateReq,
+) -> Res<DatasetSummary> {
+    s.engine()?.datasets_create(req).await
+}
+
+#[tauri::command]
+pub async fn datasets_update(
+    s: State<'_, AppState>,
+    req: DatasetsUpdateReq,
+) -> Res<DatasetSummary> {
+    s.engine()?.datasets_update(req).await
+}
+
+#[tauri::command]
+pub async fn datasets_delete(s: State<'_, AppState>, req: DatasetRef) -> Res<()> {
+    s.engine()?.datasets_delete(req).await
+}
+
+#[tauri::command]
+pub async fn datasets_save(
+    s: State<'_, AppState>,
+    req: DatasetsSaveReq,
+) -> Res<Option<DatasetVersionMeta>> {
+    s.engine()?.datasets_save(req).await
+}
+
+#[tauri::command]
+pub async fn datasets_import(
+    s: State<'_, AppState>,
+    req: DatasetsImportReq,
+) -> Res<DatasetsImportRes> {
+    s.engine()?.datasets_import(req).await
+}
+
+#[tauri::command]
+pub async fn datasets_export(s: State<'_, AppState>, req: DatasetsExportReq) -> Res<String> {
+    s.engine()?.datasets_export(req).await
+}
+
+#[tauri::command]
+pub async fn eval_rubrics(s: State<'_, AppState>) -> Res<Vec<galley_engine::core::eval::Rubric>> {
+    Ok(s.engine()?.eval_rubrics())
+}
+
+#[tauri::command]
+pub async fn eval_summary(s: State<'_, AppState>, req: RunRef) -> Res<EvalSummary> {
+    s.engine()?.eval_summary(req).await
+}
+
+#[tauri::command]
+pub async fn eval_scores(s: State<'_, AppState>, req: RunRef) -> Res<EvalScoresRes> {
+    s.engine()?.eval_scores(req).await
+}
+
+#[tauri::command]
+pub async fn eval_report(s: State<'_, AppState>, req: EvalReportReq) -> Res<EvalReportFiles> {
+    s.engine()?.eval_report(req).await
+}

@@ -73,6 +73,18 @@ fn main() {
             commands::runs_export,
             commands::runs_export_save,
             commands::runs_diff,
+            commands::datasets_list,
+            commands::datasets_get,
+            commands::datasets_create,
+            commands::datasets_update,
+            commands::datasets_delete,
+            commands::datasets_save,
+            commands::datasets_import,
+            commands::datasets_export,
+            commands::eval_rubrics,
+            commands::eval_summary,
+            commands::eval_scores,
+            commands::eval_report,
         ])
         .run(tauri::generate_context!())
         .unwrap_or_else(|e| {

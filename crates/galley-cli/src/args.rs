@@ -48,6 +48,85 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: RunsCmd,
     },
+    /// Evaluate a blueprint version on a dataset: the CI quality gate. Exit 0 when every
+    /// threshold holds, 1 when one fails, 2 on an error.
+    Eval(EvalCmd),
+    /// Datasets of reference cases: list, import, export.
+    Datasets {
+        #[command(subcommand)]
+        cmd: DatasetsCmd,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct EvalCmd {
+    /// The blueprint (its name in the data folder).
+    pub path: String,
+    /// A version to evaluate (repeatable; default: the latest, or the label's).
+    #[arg(long = "version", value_name = "N")]
+    pub versions: Vec<u32>,
+    /// Evaluate the version this label points at: dev, staging or prod.
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Models, comma-separated or repeated (default: each version's own model).
+    #[arg(long = "models", value_name = "MODELS")]
+    pub models: Vec<String>,
+    /// The cases: a dataset (`NAME` or `NAME@VERSION`) or a CSV / JSONL file.
+    #[arg(long, value_name = "DATASET")]
+    pub dataset: Option<String>,
+    /// Times each case runs on each model.
+    #[arg(long, default_value_t = 1)]
+    pub repeats: u32,
+    /// Calls at once per provider.
+    #[arg(long)]
+    pub concurrency: Option<u32>,
+    /// Call the models even when the cache has the answer.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Write the summary and every verdict as JSON here.
+    #[arg(long = "report-json", value_name = "FILE")]
+    pub report_json: Option<PathBuf>,
+    /// Write a Markdown report (for a pull-request comment) here.
+    #[arg(long, value_name = "FILE")]
+    pub markdown: Option<PathBuf>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DatasetsCmd {
+    /// List datasets with their latest version.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a CSV or JSONL file (Bedrock's evaluation format included) as a new dataset, or
+    /// as the next version of one (--into).
+    Import {
+        file: PathBuf,
+        /// The new dataset's name (default: the file's name).
+        #[arg(long, conflicts_with = "into")]
+        name: Option<String>,
+        /// Add a version to this dataset.
+        #[arg(long)]
+        into: Option<String>,
+        /// csv, jsonl or bedrock-jsonl (default: from the file).
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Write a dataset version to stdout.
+    Export {
+        name: String,
+        #[arg(long)]
+        version: Option<u32>,
+        /// csv, jsonl or bedrock-jsonl.
+        #[arg(long, default_value = "csv")]
+        format: String,
+    },
 }
 
 #[derive(Args, Debug)]

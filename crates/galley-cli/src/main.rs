@@ -1,6 +1,7 @@
 //! `galley`: the command line over the same engine and data folder as the desktop app.
 
 mod args;
+mod eval;
 mod output;
 mod run;
 
@@ -9,12 +10,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use galley_engine::{default_data_dir, Engine, EngineError};
 
-use crate::args::{BlueprintsCmd, Cli, Cmd, RunsCmd};
+use crate::args::{BlueprintsCmd, Cli, Cmd, DatasetsCmd, RunsCmd};
 
-/// Exit code when a run finished with failed cells.
+/// Exit code when a run finished with failed cells, or an evaluation's threshold failed.
 const EXIT_FAILED: u8 = 1;
 
-/// Exit codes: 0 success, 1 a check failed (reserved for `galley eval`), 2 an error.
+/// Exit codes: 0 success, 1 a check failed (failed cells, a threshold), 2 an error.
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
@@ -152,6 +153,41 @@ async fn run(cli: Cli) -> Result<bool, EngineError> {
             RunsCmd::Export { run_id, format } => {
                 run::export(&engine, &run_id, &format).await.map(|()| true)
             }
+        },
+        Cmd::Eval(e) => {
+            let args = eval::EvalArgs {
+                path: e.path,
+                versions: e.versions,
+                label: e.label,
+                models: e.models,
+                dataset: e.dataset,
+                repeats: e.repeats,
+                concurrency: e.concurrency,
+                no_cache: e.no_cache,
+                junit: e.junit,
+                json_report: e.report_json,
+                markdown: e.markdown,
+                json: e.json,
+            };
+            eval::eval(&engine, args).await
+        }
+        Cmd::Datasets { cmd } => match cmd {
+            DatasetsCmd::List { json } => eval::datasets_list(&engine, json).await.map(|()| true),
+            DatasetsCmd::Import {
+                file,
+                name,
+                into,
+                format,
+            } => eval::datasets_import(&engine, &file, name, into, format)
+                .await
+                .map(|()| true),
+            DatasetsCmd::Export {
+                name,
+                version,
+                format,
+            } => eval::datasets_export(&engine, &name, version, &format)
+                .await
+                .map(|()| true),
         },
     };
     engine.close().await;

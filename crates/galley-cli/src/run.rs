@@ -61,6 +61,7 @@ pub async fn run(engine: &Engine, a: RunArgs) -> Result<bool, EngineError> {
         None => vec![RunInput {
             name: None,
             values: a.vars.clone(),
+            ..Default::default()
         }],
     };
     let req = RunsStartReq {
@@ -71,6 +72,7 @@ pub async fn run(engine: &Engine, a: RunArgs) -> Result<bool, EngineError> {
         repeats: a.repeats,
         concurrency: a.concurrency,
         bypass_cache: a.no_cache,
+        dataset: None,
     };
     // The plan looks every cell up in the cache for its estimate, which only the header line and
     // --max-cost use: `--json` without --max-cost shows neither, so it starts at once.
@@ -282,7 +284,10 @@ fn read_inputs(path: &Path) -> Result<Vec<RunInput>, EngineError> {
                 (k.clone(), text)
             })
             .collect();
-        out.push(RunInput { name: None, values });
+        out.push(RunInput {
+            values,
+            ..Default::default()
+        });
     }
     if out.is_empty() {
         return Err(EngineError::invalid(format!(
@@ -294,20 +299,20 @@ fn read_inputs(path: &Path) -> Result<Vec<RunInput>, EngineError> {
 }
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second.
-struct Progress {
+pub(crate) struct Progress {
     on: bool,
     state: Arc<Mutex<(Option<RunProgress>, std::time::Instant)>>,
 }
 
 impl Progress {
-    fn new(on: bool) -> Progress {
+    pub(crate) fn new(on: bool) -> Progress {
         Progress {
             on,
             state: Arc::new(Mutex::new((None, std::time::Instant::now()))),
         }
     }
 
-    fn sink(&self) -> RunSink {
+    pub(crate) fn sink(&self) -> RunSink {
         let on = self.on;
         let state = self.state.clone();
         Arc::new(move |e: RunEvent| {
@@ -322,7 +327,7 @@ impl Progress {
         })
     }
 
-    fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if self.on {
             eprintln!();
         }

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use crate::eval::{Evaluator, Thresholds};
+
 /// Who speaks a chat message. The system prompt is a separate field of the content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -134,6 +136,14 @@ pub struct BlueprintContent {
     pub variables: Vec<VariableDecl>,
     #[serde(default)]
     pub model: ModelSettings,
+    /// How each cell of a run of this version is scored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<Evaluator>>", optional)]
+    pub evaluators: Vec<Evaluator>,
+    /// The quality gate over a whole run.
+    #[serde(default, skip_serializing_if = "Thresholds::is_empty")]
+    #[ts(as = "Option<Thresholds>", optional)]
+    pub thresholds: Thresholds,
 }
 
 impl Default for BlueprintContent {
@@ -146,6 +156,8 @@ impl Default for BlueprintContent {
             }],
             variables: Vec::new(),
             model: ModelSettings::default(),
+            evaluators: Vec::new(),
+            thresholds: Thresholds::default(),
         }
     }
 }
@@ -224,6 +236,40 @@ mod tests {
         let old = r#"{"system":"","messages":[],"variables":[],"model":{"provider":"local","modelId":"m","maxTokens":null,"temperature":null,"topP":null,"stopSequences":[]}}"#;
         let c: BlueprintContent = serde_json::from_str(old).unwrap();
         assert_eq!(serde_json::to_string(&c).unwrap(), old);
+        assert_eq!(c.content_hash(), hex::encode(Sha256::digest(old)));
+        // Nor do evaluators and thresholds, when a content has none.
+        assert!(c.evaluators.is_empty());
+        assert!(c.thresholds.is_empty());
+        let top = json.as_object().unwrap();
+        assert!(!top.contains_key("evaluators"));
+        assert!(!top.contains_key("thresholds"));
+        let hash = c.content_hash();
+        let mut scored = c.clone();
+        scored.evaluators.push(Evaluator {
+            name: "json".into(),
+            weight: 1.0,
+            check: crate::eval::Check::IsJson,
+        });
+        assert_ne!(scored.content_hash(), hash);
+        scored.evaluators.clear();
+        assert_eq!(scored.content_hash(), hash);
+        scored.thresholds.min_pass_rate = Some(0.9);
+        assert_ne!(scored.content_hash(), hash);
+    }
+
+    #[test]
+    fn evaluators_and_thresholds_round_trip() {
+        let json = r#"{"system":"","messages":[],"variables":[],"model":{"provider":"local","modelId":"m","maxTokens":null,"temperature":null,"topP":null,"stopSequences":[]},"evaluators":[{"name":"mentions city","weight":1.0,"type":"icontains","value":"{{ reference }}"},{"name":"correct","weight":2.0,"type":"judge","metric":"correctness","model":"local:SmolLM2-135M-Instruct","passScore":0.5}],"thresholds":{"minPassRate":0.8,"minMean":{"correct":0.6}}}"#;
+        let c: BlueprintContent = serde_json::from_str(json).unwrap();
+        assert_eq!(c.evaluators.len(), 2);
+        assert_eq!(c.evaluators[1].weight, 2.0);
+        assert_eq!(c.thresholds.min_mean["correct"], 0.6);
+        assert_eq!(serde_json::to_string(&c).unwrap(), json);
+        assert!(crate::eval::validate(&c.evaluators).is_empty());
+        assert!(c.thresholds.validate(&c.evaluators).is_empty());
+        let ts = BlueprintContent::export_to_string().unwrap();
+        assert!(ts.contains("evaluators?: Array<Evaluator>"), "{ts}");
+        assert!(ts.contains("thresholds?: Thresholds"), "{ts}");
     }
 
     #[test]

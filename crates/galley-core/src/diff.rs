@@ -321,6 +321,7 @@ mod tests {
                 description: String::new(),
             }],
             model: ModelSettings::default(),
+            ..Default::default()
         };
         let mut new = old.clone();
         new.messages.push(MessageTemplate {

@@ -4,9 +4,12 @@
 //! and authors are passed in by the caller (`galley-engine`), so every rule is unit-testable.
 
 pub mod blueprint;
+pub mod dataset;
 pub mod diff;
+pub mod eval;
 pub mod label;
 pub mod name;
+pub mod stats;
 pub mod template;
 pub mod text;
 pub mod version;

@@ -56,6 +56,18 @@ pub fn validate(content: &BlueprintContent) -> Result<(), Vec<String>> {
         }
         seen.push(&v.name);
     }
+    problems.extend(
+        crate::eval::validate(&content.evaluators)
+            .iter()
+            .map(ToString::to_string),
+    );
+    problems.extend(
+        content
+            .thresholds
+            .validate(&content.evaluators)
+            .iter()
+            .map(ToString::to_string),
+    );
     if problems.is_empty() {
         Ok(())
     } else {

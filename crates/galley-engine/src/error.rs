@@ -44,7 +44,7 @@ impl From<StoreError> for EngineError {
     fn from(e: StoreError) -> Self {
         let code = match &e {
             StoreError::NotFound(_) => ErrorCode::NotFound,
-            StoreError::DuplicateName(_) => ErrorCode::Conflict,
+            StoreError::DuplicateName(_) | StoreError::DuplicateDataset(_) => ErrorCode::Conflict,
             StoreError::NewerSchema { .. } | StoreError::NotADatabase { .. } => ErrorCode::Database,
             StoreError::DataDir { .. } => ErrorCode::Database,
             _ => ErrorCode::Internal,

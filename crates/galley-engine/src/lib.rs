@@ -6,9 +6,12 @@
 
 mod blueprints;
 mod data_dir;
+mod datasets;
 mod dto;
 mod endpoints;
 mod error;
+mod eval;
+mod files;
 mod local;
 mod runs;
 mod settings;
@@ -25,12 +28,20 @@ use galley_store::Store;
 use tokio::sync::Mutex;
 
 pub use data_dir::{default_data_dir, DATA_DIR_ENV};
+pub use datasets::{
+    DatasetDetail, DatasetRef, DatasetsCreateReq, DatasetsExportReq, DatasetsImportReq,
+    DatasetsImportRes, DatasetsSaveReq, DatasetsUpdateReq,
+};
 pub use dto::*;
 pub use endpoints::{EndpointConfig, EndpointPreset, EndpointTestRes, EndpointsModelsReq};
 pub use error::{EngineError, ErrorCode};
+pub use eval::*;
 pub use galley_core as core;
 pub use galley_providers as providers;
-pub use galley_store::{BlueprintSummary, Draft, LabelMove, LabelState, Version, VersionMeta};
+pub use galley_store::{
+    BlueprintSummary, DatasetSummary, DatasetVersionMeta, Draft, LabelMove, LabelState, Version,
+    VersionMeta,
+};
 pub use local::{LocalConfig, LocalModelInfo, LocalModelPathReq, LocalModelSource, LocalModelsRes};
 pub use runs::*;
 pub use settings::{

@@ -71,6 +71,7 @@ fn inputs(countries: &[&str]) -> Vec<RunInput> {
         .map(|c| RunInput {
             name: None,
             values: BTreeMap::from([("country".to_string(), c.to_string())]),
+            ..Default::default()
         })
         .collect()
 }
@@ -114,6 +115,7 @@ async fn a_grid_runs_is_stored_searched_exported_and_cached() {
         repeats: 2,
         concurrency: Some(4),
         bypass_cache: false,
+        dataset: None,
     };
 
     let plan = engine.runs_plan(req.clone()).await.unwrap();
@@ -302,6 +304,7 @@ async fn a_grid_runs_is_stored_searched_exported_and_cached() {
     let bypass = RunsStartReq {
         versions: vec![3],
         bypass_cache: true,
+        dataset: None,
         ..req.clone()
     };
     engine.runs_start(bypass, "app", to).await.unwrap();
@@ -377,6 +380,7 @@ async fn a_provider_that_throttles_30_percent_slows_the_run_but_fails_no_cell() 
                 repeats: 1,
                 concurrency: Some(8),
                 bypass_cache: false,
+                dataset: None,
             },
             "app",
             to,
@@ -444,6 +448,7 @@ async fn a_cancelled_run_resumes_only_its_missing_cells() {
                 repeats: 1,
                 concurrency: Some(2),
                 bypass_cache: true,
+                dataset: None,
             },
             "app",
             to,
@@ -527,6 +532,7 @@ async fn one_cell_can_be_cancelled_while_the_others_finish() {
                 repeats: 1,
                 concurrency: Some(3),
                 bypass_cache: true,
+                dataset: None,
             },
             "app",
             to,

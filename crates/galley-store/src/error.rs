@@ -14,6 +14,8 @@ pub enum StoreError {
     DataDir { path: PathBuf, detail: String },
     #[error("a blueprint named `{0}` already exists")]
     DuplicateName(String),
+    #[error("a dataset named `{0}` already exists")]
+    DuplicateDataset(String),
     #[error("{0} not found")]
     NotFound(String),
     #[error("stored {what} is unreadable: {detail}")]

@@ -5,18 +5,22 @@
 //! `ui/src/bindings/`), so they are plain data with camelCase names.
 
 mod blueprints;
+mod datasets;
 mod db;
 mod drafts;
 mod error;
 mod labels;
 mod runs;
+mod scores;
 mod settings;
 mod versions;
 
 pub use blueprints::BlueprintSummary;
+pub use datasets::{DatasetContentRow, DatasetSummary, DatasetVersionMeta};
 pub use db::{Store, DB_FILE};
 pub use drafts::Draft;
 pub use error::StoreError;
 pub use labels::{LabelMove, LabelState};
 pub use runs::{CacheEntry, CellRow, RunInsert, RunRow, RunsQuery};
+pub use scores::ScoreRow;
 pub use versions::{Version, VersionMeta};

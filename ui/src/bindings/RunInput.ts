@@ -7,4 +7,12 @@ export type RunInput = {
 /**
  * Shown as the row's title; defaults to the values.
  */
-name: string | null, values: { [key in string]?: string }, };
+name: string | null, values: { [key in string]?: string }, 
+/**
+ * The reference answer (a dataset case's), for evaluators.
+ */
+reference?: string, 
+/**
+ * The case's category: scores are also broken down by it.
+ */
+category?: string, };

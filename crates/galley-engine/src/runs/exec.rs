@@ -18,6 +18,7 @@ use super::limiter::Limiter;
 use super::model::{CellStatus, RunCell, RunEvent, RunProgress, RunStatus};
 use super::plan::Requests;
 use super::spec::{CellKey, RunSpec};
+use crate::eval::{score_row, Scorer};
 use crate::{Engine, EngineError};
 
 /// Tries per cell when the provider throttles (after its own retries).
@@ -50,6 +51,8 @@ struct Shared {
     total: u32,
     started: Instant,
     already: u32,
+    spec: Arc<RunSpec>,
+    scorer: Option<Arc<Scorer>>,
 }
 
 impl Engine {
@@ -79,19 +82,8 @@ impl Engine {
                 let p = self.provider_for(&column.settings).await;
                 providers.insert(label.clone(), p);
             }
-            let pool = column.model.pool_key();
             let is_local = column.model.provider == "local";
-            let limiter = limiters
-                .entry(pool)
-                .or_insert_with(|| {
-                    let max = if is_local {
-                        1
-                    } else {
-                        spec.concurrency as usize
-                    };
-                    Arc::new(Limiter::new(max))
-                })
-                .clone();
+            let limiter = limiter_for(&column.model, spec, &mut limiters);
             for i in 0..spec.inputs.len() as u32 {
                 let request = &requests[&(c as u32, i)];
                 for r in 0..spec.repeats {
@@ -116,6 +108,16 @@ impl Engine {
         }
         // grid order: row by row
         jobs.sort_by_key(|j| (j.key.input, j.key.column, j.key.repeat));
+        let scorer = if Scorer::needed(spec) {
+            Some(Arc::new(self.scorer(spec, &mut limiters).await))
+        } else {
+            None
+        };
+        // cells stored before (a resumed run) that some evaluator has not scored yet
+        let unscored = match &scorer {
+            Some(_) if !done.is_empty() => self.unscored_cells(run_id, spec).await?,
+            _ => Vec::new(),
+        };
 
         let shared = Arc::new(Shared {
             engine: self.clone(),
@@ -128,12 +130,18 @@ impl Engine {
             total: spec.cells_total(),
             started: Instant::now(),
             already: done.len() as u32,
+            spec: Arc::new(spec.clone()),
+            scorer,
         });
         sink(RunEvent::Started {
             run_id: run_id.to_string(),
             pending: jobs.len() as u32,
         });
         let mut set = JoinSet::new();
+        for cell in unscored {
+            let shared = shared.clone();
+            set.spawn(async move { score_and_store(&shared, &cell).await });
+        }
         for job in jobs {
             let shared = shared.clone();
             set.spawn(async move { run_cell(shared, job).await });
@@ -169,6 +177,24 @@ impl Engine {
     }
 }
 
+/// The limiter of the model's provider (of its endpoint, for `openai`): local models run one call
+/// at a time (each uses every core), the others as many as the run's concurrency.
+pub(crate) fn limiter_for(
+    model: &super::spec::ModelRef,
+    spec: &RunSpec,
+    limiters: &mut HashMap<String, Arc<Limiter>>,
+) -> Arc<Limiter> {
+    let max = if model.provider == "local" {
+        1
+    } else {
+        spec.concurrency as usize
+    };
+    limiters
+        .entry(model.pool_key())
+        .or_insert_with(|| Arc::new(Limiter::new(max)))
+        .clone()
+}
+
 pub(crate) fn cell_token_name(run_id: &str, key: CellKey) -> String {
     format!("{run_id}/{}/{}/{}", key.column, key.input, key.repeat)
 }
@@ -196,9 +222,13 @@ async fn run_cell(shared: Arc<Shared>, job: Job) -> Result<(), EngineError> {
     } else {
         shared.failed.fetch_add(1, Ordering::AcqRel) + 1
     };
+    let ok = cell.status == CellStatus::Ok;
     (shared.sink)(RunEvent::CellFinished {
-        cell: Box::new(cell),
+        cell: Box::new(cell.clone()),
     });
+    if ok {
+        score_and_store(&shared, &cell).await?;
+    }
     let finished = shared.already + done;
     let left = shared.total.saturating_sub(finished);
     let elapsed = shared.started.elapsed().as_millis() as u64;
@@ -209,6 +239,32 @@ async fn run_cell(shared: Arc<Shared>, job: Job) -> Result<(), EngineError> {
         total: shared.total,
         eta_ms,
     }));
+    Ok(())
+}
+
+/// Scores a stored cell with its version's evaluators, stores the verdicts and reports them.
+/// Verdicts lost to the run being stopped are not stored: Resume gives them.
+async fn score_and_store(shared: &Shared, cell: &RunCell) -> Result<(), EngineError> {
+    let Some(scorer) = &shared.scorer else {
+        return Ok(());
+    };
+    let engine = &shared.engine;
+    let mut scores = engine
+        .score_cell(scorer, &shared.spec, cell, &shared.run_cancel)
+        .await;
+    if shared.run_cancel.is_cancelled() {
+        scores.retain(|s| !s.is_error());
+    }
+    if scores.is_empty() {
+        return Ok(());
+    }
+    let now = engine.now();
+    let rows: Vec<_> = scores.iter().map(|s| score_row(s, &now)).collect();
+    engine.store.scores_put(&shared.run_id, &rows).await?;
+    (shared.sink)(RunEvent::CellScored {
+        key: cell.key,
+        scores,
+    });
     Ok(())
 }
 
@@ -324,7 +380,7 @@ async fn call(
 
 /// Exponential pause with a little spread per cell, so that throttled cells do not all return at
 /// the same moment.
-fn pause(tries: u32, key: CellKey) -> Duration {
+pub(crate) fn pause(tries: u32, key: CellKey) -> Duration {
     let base = FIRST_PAUSE.saturating_mul(2u32.saturating_pow(tries.saturating_sub(1)));
     let spread = u64::from((key.column * 31 + key.input * 17 + key.repeat * 7 + tries * 13) % 100);
     (base + Duration::from_millis(spread * base.as_millis() as u64 / 400)).min(MAX_PAUSE)

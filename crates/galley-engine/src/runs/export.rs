@@ -62,26 +62,13 @@ impl Engine {
         &self,
         req: super::model::RunsExportSaveReq,
     ) -> Result<String, EngineError> {
-        let path = std::path::PathBuf::from(req.path.trim());
-        if !path.is_absolute() {
-            return Err(EngineError::invalid(format!(
-                "`{}` is not a full path",
-                path.display()
-            )));
-        }
         let text = self
             .runs_export(RunsExportReq {
                 run_id: req.run_id,
                 format: req.format,
             })
             .await?;
-        let tmp = path.with_extension("galley-tmp");
-        std::fs::write(&tmp, text)
-            .and_then(|()| std::fs::rename(&tmp, &path))
-            .map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                EngineError::invalid(format!("cannot write {}: {e}", path.display()))
-            })?;
+        let path = crate::files::write_atomic(&req.path, text.as_bytes())?;
         Ok(path.display().to_string())
     }
 }

@@ -16,12 +16,15 @@ use tracing::instrument;
 
 pub use diff::{ColumnRef, RunDiff, RunDiffRow, RunsDiffReq};
 pub use exec::RunSink;
+pub(crate) use exec::{limiter_for, pause};
 pub use export::{RunExportFormat, RunsExportReq};
+pub(crate) use limiter::Limiter;
 pub use model::*;
-pub use spec::{CellKey, ModelRef, RunColumn, RunInput, RunSpec};
+pub use spec::{CellKey, ModelRef, RunColumn, RunDataset, RunInput, RunSpec};
 
 use crate::{Engine, EngineError, ErrorCode};
-use exec::{cell_from_row, cell_token_name};
+pub(crate) use exec::cell_from_row;
+use exec::cell_token_name;
 
 impl Engine {
     /// Creates the run and runs every cell; events report progress. `source` is `app` or `cli`.

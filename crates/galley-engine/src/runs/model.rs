@@ -16,8 +16,14 @@ pub struct RunsStartReq {
     /// Models to run every version on; empty means each version on its own model.
     #[serde(default)]
     pub models: Vec<ModelRef>,
-    /// Sets of variable values; at least one (empty values for a template without variables).
+    /// Sets of variable values; at least one (empty values for a template without variables),
+    /// unless the cases of a dataset are the inputs.
+    #[serde(default)]
     pub inputs: Vec<RunInput>,
+    /// Run on the cases of this dataset version (the latest when no version is given).
+    #[serde(default)]
+    #[ts(optional)]
+    pub dataset: Option<crate::DatasetRef>,
     #[serde(default = "one")]
     pub repeats: u32,
     /// Calls at once per provider; the default is the one in Settings (local models always run
@@ -192,6 +198,11 @@ pub enum RunEvent {
     /// A cell finished (and is stored).
     CellFinished {
         cell: Box<RunCell>,
+    },
+    /// A cell's evaluators gave their verdicts (stored).
+    CellScored {
+        key: CellKey,
+        scores: Vec<crate::eval::CellScore>,
     },
     Progress(RunProgress),
 }

@@ -80,7 +80,18 @@ impl Engine {
                 });
             }
         }
-        if req.inputs.is_empty() {
+        let (inputs, dataset) = match &req.dataset {
+            Some(d) => {
+                if !req.inputs.is_empty() {
+                    return Err(EngineError::invalid(
+                        "a run takes its inputs from a dataset or from the request, not both",
+                    ));
+                }
+                self.dataset_inputs(d).await?
+            }
+            None => (req.inputs, None),
+        };
+        if inputs.is_empty() {
             return Err(EngineError::invalid(
                 "a run needs at least one input (a set of variable values; empty for a prompt without variables)",
             ));
@@ -91,7 +102,7 @@ impl Engine {
                 req.repeats
             )));
         }
-        let cells = columns.len() * req.inputs.len() * req.repeats as usize;
+        let cells = columns.len() * inputs.len() * req.repeats as usize;
         if cells > MAX_CELLS {
             return Err(EngineError::invalid(format!(
                 "{cells} cells is more than one run holds ({MAX_CELLS}): use fewer inputs, models or repeats"
@@ -110,12 +121,46 @@ impl Engine {
             blueprint_id: bp.id,
             blueprint_name: bp.name,
             columns,
-            inputs: req.inputs,
+            inputs,
             repeats: req.repeats,
             concurrency,
             bypass_cache: req.bypass_cache,
             versions: contents,
+            dataset,
         })
+    }
+
+    /// The cases of a dataset version as run inputs, and the version they came from.
+    async fn dataset_inputs(
+        &self,
+        d: &crate::DatasetRef,
+    ) -> Result<(Vec<super::spec::RunInput>, Option<super::spec::RunDataset>), EngineError> {
+        let (summary, meta, content) = self.dataset_content(&d.id, d.version).await?;
+        if content.cases.is_empty() {
+            return Err(EngineError::invalid(format!(
+                "version {} of the dataset `{}` has no cases",
+                meta.number, summary.name
+            )));
+        }
+        let inputs = content
+            .cases
+            .into_iter()
+            .map(|c| super::spec::RunInput {
+                name: None,
+                values: c.values,
+                reference: c.reference,
+                category: c.category,
+            })
+            .collect();
+        Ok((
+            inputs,
+            Some(super::spec::RunDataset {
+                id: summary.id,
+                name: summary.name,
+                version: meta.number,
+                content_hash: meta.content_hash,
+            }),
+        ))
     }
 
     /// Tokens and cost of the cells not in `done`, with cached cells counted apart.

@@ -99,13 +99,21 @@ impl ModelRef {
 }
 
 /// One set of variable values.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RunInput {
     /// Shown as the row's title; defaults to the values.
     #[serde(default)]
     pub name: Option<String>,
     pub values: BTreeMap<String, String>,
+    /// The reference answer (a dataset case's), for evaluators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reference: Option<String>,
+    /// The case's category: scores are also broken down by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub category: Option<String>,
 }
 
 impl RunInput {
@@ -154,6 +162,20 @@ pub struct RunSpec {
     pub bypass_cache: bool,
     /// The content of each version used, by number.
     pub versions: BTreeMap<u32, BlueprintContent>,
+    /// The dataset version the inputs came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub dataset: Option<RunDataset>,
+}
+
+/// The dataset version a run's inputs are the cases of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RunDataset {
+    pub id: String,
+    pub name: String,
+    pub version: u32,
+    pub content_hash: String,
 }
 
 impl RunSpec {
@@ -227,20 +249,15 @@ mod tests {
         let named = RunInput {
             name: Some("refund".into()),
             values: BTreeMap::new(),
+            ..Default::default()
         };
         assert_eq!(named.title(0), "refund");
         let values = RunInput {
             name: None,
             values: BTreeMap::from([("a".into(), "1".into()), ("b".into(), "x".into())]),
+            ..Default::default()
         };
         assert_eq!(values.title(3), "a=1, b=x");
-        assert_eq!(
-            RunInput {
-                name: None,
-                values: BTreeMap::new()
-            }
-            .title(3),
-            "input 4"
-        );
+        assert_eq!(RunInput::default().title(3), "input 4");
     }
 }

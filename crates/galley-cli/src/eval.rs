@@ -1,0 +1,369 @@
+//! `galley eval`: the CI quality gate. Runs a blueprint version (or several) on a dataset with
+//! its evaluators, prints the statistics, writes JUnit XML / JSON / Markdown reports, and exits 0
+//! when every threshold holds, 1 when one fails, 2 on an error.
+//!
+//! `galley datasets`: list, import and export the datasets the runs use.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use galley_engine::core::dataset::DatasetFormat;
+use galley_engine::{
+    DatasetRef, DatasetsExportReq, DatasetsImportReq, Engine, EngineError, EvalReportReq,
+    EvalSummary, ModelRef, RunRef, RunStatus, RunsStartReq, VersionSelector,
+};
+
+use crate::run::Progress;
+
+/// What `galley eval` was asked.
+pub struct EvalArgs {
+    pub path: String,
+    pub versions: Vec<u32>,
+    pub label: Option<String>,
+    pub models: Vec<String>,
+    pub dataset: Option<String>,
+    pub repeats: u32,
+    pub concurrency: Option<u32>,
+    pub no_cache: bool,
+    pub junit: Option<PathBuf>,
+    pub json_report: Option<PathBuf>,
+    pub markdown: Option<PathBuf>,
+    pub json: bool,
+}
+
+/// Runs the evaluation; `Ok(true)` when every threshold of every version holds.
+pub async fn eval(engine: &Engine, a: EvalArgs) -> Result<bool, EngineError> {
+    if Path::new(&a.path).is_dir() {
+        return Err(EngineError::invalid(format!(
+            "`{}` is a folder: give the name of a blueprint in the data folder (blueprint \
+             repositories are read once blueprints can be exported)",
+            a.path
+        )));
+    }
+    let bp = engine.blueprint_by_name(&a.path).await?;
+    let mut versions = a.versions.clone();
+    if let Some(label) = &a.label {
+        let v = engine
+            .versions_resolve(
+                &bp.name,
+                &VersionSelector {
+                    version: None,
+                    label: Some(label.parse().map_err(EngineError::invalid)?),
+                },
+            )
+            .await?;
+        versions.push(v.meta.number);
+    }
+    if versions.is_empty() {
+        versions.push(bp.latest_version.ok_or_else(|| {
+            EngineError::invalid(format!("`{}` has no saved version to evaluate", bp.name))
+        })?);
+    }
+    for v in &versions {
+        let version = engine
+            .versions_resolve(
+                &bp.name,
+                &VersionSelector {
+                    version: Some(*v),
+                    label: None,
+                },
+            )
+            .await?;
+        if version.content.evaluators.is_empty() {
+            return Err(EngineError::invalid(format!(
+                "v{v} of `{}` has no evaluators: add assertions or a judge to the version before \
+                 using it as a gate",
+                bp.name
+            )));
+        }
+    }
+    let models = a
+        .models
+        .iter()
+        .flat_map(|m| m.split(','))
+        .filter(|m| !m.trim().is_empty())
+        .map(ModelRef::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let dataset =
+        match &a.dataset {
+            Some(d) => Some(dataset_ref(engine, d, a.json).await?),
+            None => return Err(EngineError::invalid(
+                "--dataset is required: the name of a dataset (NAME or NAME@VERSION), or a CSV / \
+                 JSONL file",
+            )),
+        };
+    let req = RunsStartReq {
+        blueprint_id: bp.id.clone(),
+        versions,
+        models,
+        inputs: Vec::new(),
+        repeats: a.repeats,
+        concurrency: a.concurrency,
+        bypass_cache: a.no_cache,
+        dataset,
+    };
+    let bar = Progress::new(!a.json && std::io::stderr().is_terminal());
+    let run = engine.runs_start(req, "cli", bar.sink()).await?;
+    bar.finish();
+    let run_ref = RunRef {
+        run_id: run.id.clone(),
+    };
+    let summary = engine.eval_summary(run_ref).await?;
+    let report = EvalReportReq {
+        run_id: run.id.clone(),
+        junit: a.junit.as_deref().map(absolute).transpose()?,
+        json: a.json_report.as_deref().map(absolute).transpose()?,
+        markdown: a.markdown.as_deref().map(absolute).transpose()?,
+    };
+    engine.eval_report(report).await?;
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&summary).expect("summary serialises")
+        );
+    } else {
+        print_summary(&summary);
+    }
+    if run.status != RunStatus::Finished {
+        return Err(EngineError::invalid(format!(
+            "the evaluation run {} did not finish ({}); `galley runs resume {}` completes it",
+            run.id,
+            format!("{:?}", run.status).to_lowercase(),
+            run.id
+        )));
+    }
+    Ok(summary.gate_pass)
+}
+
+/// A dataset by `NAME`, `NAME@VERSION` or id; or a CSV / JSONL file, imported first (a new
+/// version of the dataset named after the file when its cases changed).
+async fn dataset_ref(engine: &Engine, text: &str, quiet: bool) -> Result<DatasetRef, EngineError> {
+    let path = Path::new(text);
+    if path.is_file() {
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| text.to_string());
+        let existing = engine.dataset_find(&name).await.ok();
+        let res = engine
+            .datasets_import(DatasetsImportReq {
+                path: Some(absolute(path)?),
+                text: None,
+                format: None,
+                dataset_id: existing.map(|d| d.id),
+                name: Some(name),
+            })
+            .await?;
+        if !quiet {
+            for w in &res.warnings {
+                eprintln!("warning: {w}");
+            }
+        }
+        return Ok(DatasetRef {
+            id: res.summary.id,
+            version: res.version.map(|v| v.number).or(res.summary.latest_version),
+        });
+    }
+    let (name, version) = match text.rsplit_once('@') {
+        Some((n, v)) if v.chars().all(|c| c.is_ascii_digit()) && !v.is_empty() => (
+            n,
+            Some(
+                v.parse::<u32>()
+                    .map_err(|e| EngineError::invalid(e.to_string()))?,
+            ),
+        ),
+        _ => (text, None),
+    };
+    let d = engine.dataset_find(name).await?;
+    Ok(DatasetRef { id: d.id, version })
+}
+
+fn absolute(path: &Path) -> Result<String, EngineError> {
+    let p = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| EngineError::invalid(format!("where am I? {e}")))?
+            .join(path)
+    };
+    Ok(p.display().to_string())
+}
+
+fn print_summary(s: &EvalSummary) {
+    println!(
+        "{}: {} cases{} × {} repeat(s), run {}",
+        s.blueprint_name,
+        s.cases,
+        s.dataset
+            .as_ref()
+            .map_or(String::new(), |d| format!(" from {d}")),
+        s.repeats,
+        s.run_id
+    );
+    for v in &s.variants {
+        let pass = v.pass_rate.as_ref().map_or("–".to_string(), |i| {
+            format!(
+                "{:.1}% [{:.1}–{:.1}]",
+                i.estimate * 100.0,
+                i.low * 100.0,
+                i.high * 100.0
+            )
+        });
+        let score = v.mean_score.as_ref().map_or("–".to_string(), |i| {
+            format!("{:.3} [{:.3}–{:.3}]", i.estimate, i.low, i.high)
+        });
+        println!(
+            "  {}  pass {pass}  score {score}  cost/case {}  p95 {}{}",
+            v.label,
+            v.cost_per_case_usd
+                .map_or("–".to_string(), |c| format!("${c:.6}")),
+            v.p95_latency_ms
+                .map_or("–".to_string(), |l| format!("{l:.0} ms")),
+            if v.score_errors + v.cells_failed > 0 {
+                format!(
+                    "  ({} failed calls, {} verdict errors)",
+                    v.cells_failed, v.score_errors
+                )
+            } else {
+                String::new()
+            }
+        );
+        for e in &v.evaluators {
+            println!(
+                "    {:<24} pass {}  mean {}{}",
+                e.name,
+                e.pass_rate
+                    .as_ref()
+                    .map_or("–".to_string(), |i| format!("{:.1}%", i.estimate * 100.0)),
+                e.mean
+                    .as_ref()
+                    .map_or("–".to_string(), |i| format!("{:.3}", i.estimate)),
+                if e.errors > 0 {
+                    format!("  {} errors", e.errors)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        if v.gate.is_empty() {
+            println!("    no thresholds: nothing gates this version");
+        }
+        for g in &v.gate {
+            println!("    {} {}", if g.pass { "PASS" } else { "FAIL" }, g.message);
+        }
+    }
+    for c in &s.comparisons {
+        let diff = c.difference.as_ref().map_or("–".to_string(), |d| {
+            format!("{:+.3} [{:+.3}, {:+.3}]", d.estimate, d.low, d.high)
+        });
+        println!(
+            "  {} vs {}: {diff} over {} cases, Wilcoxon p {}, sign test p {}{}",
+            c.a_label,
+            c.b_label,
+            c.pairs,
+            c.wilcoxon_p.map_or("–".to_string(), |p| format!("{p:.4}")),
+            c.sign_test_p.map_or("–".to_string(), |p| format!("{p:.4}")),
+            if c.significant { " (significant)" } else { "" }
+        );
+    }
+    println!(
+        "{}",
+        if s.gate_pass {
+            "gate: pass"
+        } else {
+            "gate: FAIL"
+        }
+    );
+}
+
+pub async fn datasets_list(engine: &Engine, json: bool) -> Result<(), EngineError> {
+    let list = engine.datasets_list().await?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list).expect("list serialises")
+        );
+        return Ok(());
+    }
+    if list.is_empty() {
+        println!("no datasets");
+    }
+    for d in list {
+        println!(
+            "{:<32} v{:<4} {:>6} cases  {}",
+            d.name,
+            d.latest_version.map_or("-".to_string(), |v| v.to_string()),
+            d.cases,
+            d.updated_at
+        );
+    }
+    Ok(())
+}
+
+pub async fn datasets_import(
+    engine: &Engine,
+    file: &Path,
+    name: Option<String>,
+    into: Option<String>,
+    format: Option<String>,
+) -> Result<(), EngineError> {
+    let dataset_id = match into {
+        Some(n) => Some(engine.dataset_find(&n).await?.id),
+        None => None,
+    };
+    let res = engine
+        .datasets_import(DatasetsImportReq {
+            path: Some(absolute(file)?),
+            text: None,
+            format: format.as_deref().map(parse_format).transpose()?,
+            dataset_id,
+            name,
+        })
+        .await?;
+    for w in &res.warnings {
+        eprintln!("warning: {w}");
+    }
+    match res.version {
+        Some(v) => println!(
+            "{} v{}: {} cases imported",
+            res.summary.name, v.number, v.cases
+        ),
+        None => println!(
+            "{}: unchanged (the cases equal v{})",
+            res.summary.name,
+            res.summary.latest_version.unwrap_or(0)
+        ),
+    }
+    Ok(())
+}
+
+pub async fn datasets_export(
+    engine: &Engine,
+    name: &str,
+    version: Option<u32>,
+    format: &str,
+) -> Result<(), EngineError> {
+    let d = engine.dataset_find(name).await?;
+    let text = engine
+        .datasets_export(DatasetsExportReq {
+            id: d.id,
+            version,
+            format: parse_format(format)?,
+            path: None,
+        })
+        .await?;
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|e| EngineError::invalid(format!("cannot write the export: {e}")))
+}
+
+fn parse_format(text: &str) -> Result<DatasetFormat, EngineError> {
+    match text {
+        "csv" => Ok(DatasetFormat::Csv),
+        "jsonl" => Ok(DatasetFormat::Jsonl),
+        "bedrock" | "bedrock-jsonl" => Ok(DatasetFormat::BedrockJsonl),
+        other => Err(EngineError::invalid(format!(
+            "format `{other}`: use csv, jsonl or bedrock-jsonl"
+        ))),
+    }
+}
