@@ -276,6 +276,25 @@ async fn a_dataset_run_is_scored_summarised_and_gated() {
         .unwrap();
     assert_eq!(again, s);
 
+    // the run-to-run diff carries each cell's score
+    let diff = engine
+        .runs_diff(RunsDiffReq {
+            a: ColumnRef {
+                run_id: run.id.clone(),
+                column: 0,
+            },
+            b: ColumnRef {
+                run_id: run.id.clone(),
+                column: 1,
+            },
+        })
+        .await
+        .unwrap();
+    assert_eq!(diff.rows[2].a_score, Some(0.375));
+    assert_eq!(diff.rows[2].a_pass, Some(false));
+    assert_eq!(diff.rows[0].b_score, Some(0.875));
+    assert_eq!((diff.improved, diff.regressed), (0, 0));
+
     // reports
     let out = dir.path().join("reports");
     std::fs::create_dir_all(&out).unwrap();

@@ -5,4 +5,8 @@ export type RunDiff = { aLabel: string, bLabel: string, rows: Array<RunDiffRow>,
 /**
  * Inputs of one side that the other does not have.
  */
-unmatched: number, changed: number, };
+unmatched: number, changed: number, 
+/**
+ * Rows whose score went up or down from a to b.
+ */
+improved: number, regressed: number, };

@@ -8,4 +8,12 @@ export type RunDiffRow = { input: string, aText: string | null, bText: string | 
 /**
  * The outputs line by line, changed words emphasised.
  */
-lines: Array<DiffLine>, sameText: boolean, deltaOutputTokens: number | null, deltaLatencyMs: number | null, deltaCostUsd: number | null, };
+lines: Array<DiffLine>, sameText: boolean, deltaOutputTokens: number | null, deltaLatencyMs: number | null, deltaCostUsd: number | null, 
+/**
+ * The cells' weighted scores (0–1) when their versions have evaluators.
+ */
+aScore: number | null, bScore: number | null, 
+/**
+ * Whether the cells passed every evaluator.
+ */
+aPass: boolean | null, bPass: boolean | null, };

@@ -47,6 +47,9 @@ describe('Commands map', () => {
       | 'endpoints_presets' | 'endpoints_test' | 'endpoints_models'
       | 'runs_plan' | 'runs_start' | 'runs_resume' | 'runs_cancel' | 'runs_list' | 'runs_get'
       | 'runs_delete' | 'runs_export' | 'runs_export_save' | 'runs_diff'
+      | 'datasets_list' | 'datasets_get' | 'datasets_create' | 'datasets_update' | 'datasets_delete'
+      | 'datasets_save' | 'datasets_import' | 'datasets_export'
+      | 'eval_rubrics' | 'eval_summary' | 'eval_scores' | 'eval_report'
     >();
     expectTypeOf<Req<'local_models_list'>>().toEqualTypeOf<void>();
     expectTypeOf<Res<'local_models_add'>>().toEqualTypeOf<LocalModelsRes>();

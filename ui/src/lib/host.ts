@@ -14,6 +14,16 @@ import type {
   BlueprintsSetTagsReq,
   Catalog,
   ContentDiff,
+  DatasetDetail,
+  DatasetRef,
+  DatasetSummary,
+  DatasetVersionMeta,
+  DatasetsCreateReq,
+  DatasetsExportReq,
+  DatasetsImportReq,
+  DatasetsImportRes,
+  DatasetsSaveReq,
+  DatasetsUpdateReq,
   DraftsSaveReq,
   EndpointConfig,
   EndpointPreset,
@@ -21,12 +31,17 @@ import type {
   EndpointsModelsReq,
   EngineError,
   ErrorCode,
+  EvalReportFiles,
+  EvalReportReq,
+  EvalScoresRes,
+  EvalSummary,
   LabelsMoveReq,
   LabelsMoveRes,
   LocalModelPathReq,
   LocalModelsRes,
   ModelsCatalogReq,
   PricesInfo,
+  Rubric,
   RunDetail,
   RunDiff,
   RunEvent,
@@ -98,6 +113,18 @@ export interface Commands {
   runs_export: { req: RunsExportReq; res: string };
   runs_export_save: { req: RunsExportSaveReq; res: string };
   runs_diff: { req: RunsDiffReq; res: RunDiff };
+  datasets_list: { req: void; res: DatasetSummary[] };
+  datasets_get: { req: DatasetRef; res: DatasetDetail };
+  datasets_create: { req: DatasetsCreateReq; res: DatasetSummary };
+  datasets_update: { req: DatasetsUpdateReq; res: DatasetSummary };
+  datasets_delete: { req: DatasetRef; res: null };
+  datasets_save: { req: DatasetsSaveReq; res: DatasetVersionMeta | null };
+  datasets_import: { req: DatasetsImportReq; res: DatasetsImportRes };
+  datasets_export: { req: DatasetsExportReq; res: string };
+  eval_rubrics: { req: void; res: Rubric[] };
+  eval_summary: { req: RunRef; res: EvalSummary };
+  eval_scores: { req: RunRef; res: EvalScoresRes };
+  eval_report: { req: EvalReportReq; res: EvalReportFiles };
 }
 
 export type Command = keyof Commands;

@@ -123,7 +123,7 @@ describe('comparing runs', () => {
     const { older, newer } = await setup();
     const asked: RunsDiffReq[] = [];
     const diff: RunDiff = {
-      aLabel: 'A', bLabel: 'B', unmatched: 1, changed: 1,
+      aLabel: 'A', bLabel: 'B', unmatched: 1, changed: 1, improved: 0, regressed: 0,
       rows: [
         {
           input: 'refund', aText: 'Sorry, no refund.', bText: 'Sorry, a refund is on its way.', sameText: false,
@@ -131,12 +131,12 @@ describe('comparing runs', () => {
             { op: 'delete', oldLine: 1, newLine: null, segments: [{ text: 'Sorry, ', emph: false }, { text: 'no refund', emph: true }, { text: '.', emph: false }] },
             { op: 'insert', oldLine: null, newLine: 1, segments: [{ text: 'Sorry, ', emph: false }, { text: 'a refund is on its way', emph: true }, { text: '.', emph: false }] },
           ],
-          deltaOutputTokens: 12, deltaLatencyMs: -250, deltaCostUsd: 0.0001,
+          deltaOutputTokens: 12, deltaLatencyMs: -250, deltaCostUsd: 0.0001, aScore: null, bScore: null, aPass: null, bPass: null,
         },
         {
           input: 'agent=Sam', aText: 'Hi.', bText: 'Hi.', sameText: true,
           lines: [{ op: 'equal', oldLine: 1, newLine: 1, segments: [{ text: 'Hi.', emph: false }] }],
-          deltaOutputTokens: 0, deltaLatencyMs: null, deltaCostUsd: null,
+          deltaOutputTokens: 0, deltaLatencyMs: null, deltaCostUsd: null, aScore: null, bScore: null, aPass: null, bPass: null,
         },
       ],
     };

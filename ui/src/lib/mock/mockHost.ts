@@ -19,6 +19,8 @@ import { mockCheck, mockRender } from './mockTemplates';
 import { seedMock, seedMockRuns } from './mockSeed';
 import { mockRuns, type MockAnswer, type MockRunRecord } from './mockRuns';
 import { defaultMockLocal, mockProviders, type MockLocal } from './mockProviders';
+import { mockDatasets } from './mockDatasets';
+import { mockEval } from './mockEval';
 
 export interface MockBlueprint {
   id: string;
@@ -261,6 +263,8 @@ function implementation(st: MockState): Impl {
     ...mockBedrock(st),
     ...mockProviders(st),
     ...mockRuns(st),
+    ...mockDatasets(st),
+    ...mockEval(st),
   };
 }
 

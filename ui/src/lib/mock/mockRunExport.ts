@@ -78,8 +78,12 @@ export function diffRuns(a: RunDetail, ca: number, b: RunDetail, cb: number): Ru
       deltaOutputTokens: delta((c) => c.usage?.outputTokens),
       deltaLatencyMs: delta((c) => c.latencyMs),
       deltaCostUsd: delta((c) => c.costUsd),
+      aScore: null,
+      bScore: null,
+      aPass: null,
+      bPass: null,
     });
   });
   unmatched += Math.max(0, b.spec.inputs.length - rows.length);
-  return { aLabel, bLabel, rows, unmatched, changed: rows.filter((r) => !r.sameText).length };
+  return { aLabel, bLabel, rows, unmatched, changed: rows.filter((r) => !r.sameText).length, improved: 0, regressed: 0 };
 }
