@@ -4,7 +4,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup deps-system deps-node deps-tauri-driver model junit-schema ui app run test test-rust test-ui test-e2e lint bindings clean-e2e bench bench-venv bench-runs
+.PHONY: help setup deps-system deps-node deps-tauri-driver model junit-schema ui app run test test-rust test-ui test-e2e lint bindings clean-e2e bench bench-venv bench-runs bench-eval
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config curl file cmake clang libclang-dev libssl-dev \
@@ -20,6 +20,7 @@ help:
 	@echo "make lint   rustfmt + clippy -D warnings + svelte-check"
 	@echo "make bench  the local model's TTFT and tokens/s against llama-cpp-python (not a test)"
 	@echo "make bench-runs  galley run against promptfoo, 2000 cells through bedrock-sim (not a test)"
+	@echo "make bench-eval  galley eval, 2000 cells + 2000 judge verdicts through bedrock-sim (not a test)"
 
 setup: deps-system deps-node deps-tauri-driver model
 
@@ -128,3 +129,11 @@ $(BENCH_PROMPTFOO)/node_modules/.package-lock.json: bench/runs/promptfoo/package
 bench-runs: $(BENCH_PROMPTFOO)/node_modules/.package-lock.json
 	cargo build --release --locked -p galley-cli -p bedrock-sim -p galley-bench-seed
 	python3 bench/runs/compare.py --rounds $(RUNS_BENCH_ROUNDS)
+
+# `galley eval` on 2 models x 1000 cases with one assertion and one LLM judge through bedrock-sim
+# (200 ms per call, concurrency 32): 4000 calls, ideal 25 s. Figures only, never a failure.
+EVAL_BENCH_ROUNDS ?= 3
+
+bench-eval:
+	cargo build --release --locked -p galley-cli -p bedrock-sim -p galley-bench-seed
+	cd bench/runs && python3 eval_gate.py --rounds $(EVAL_BENCH_ROUNDS)

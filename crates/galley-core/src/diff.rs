@@ -70,12 +70,15 @@ pub struct ContentDiff {
     pub templates: Vec<TemplateDiff>,
     pub variables: Vec<FieldChange>,
     pub model: Vec<FieldChange>,
+    /// Evaluators (by name) and thresholds that changed.
+    pub evaluation: Vec<FieldChange>,
 }
 
 impl ContentDiff {
     pub fn is_empty(&self) -> bool {
         self.variables.is_empty()
             && self.model.is_empty()
+            && self.evaluation.is_empty()
             && self
                 .templates
                 .iter()
@@ -265,7 +268,64 @@ pub fn diff_content(old: &BlueprintContent, new: &BlueprintContent) -> ContentDi
         templates,
         variables,
         model: model_changes(&old.model, &new.model),
+        evaluation: evaluation_changes(old, new),
     }
+}
+
+/// Evaluators matched by name (their settings shown as compact JSON), then each threshold.
+fn evaluation_changes(old: &BlueprintContent, new: &BlueprintContent) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    let describe =
+        |e: &crate::eval::Evaluator| serde_json::to_string(e).expect("an evaluator serialises");
+    for e in &old.evaluators {
+        let now = new.evaluators.iter().find(|n| n.name == e.name);
+        push_change(
+            &mut out,
+            format!("evaluator `{}`", e.name),
+            Some(describe(e)),
+            now.map(describe),
+        );
+    }
+    for e in &new.evaluators {
+        if !old.evaluators.iter().any(|o| o.name == e.name) {
+            push_change(
+                &mut out,
+                format!("evaluator `{}`", e.name),
+                None,
+                Some(describe(e)),
+            );
+        }
+    }
+    let (a, b) = (&old.thresholds, &new.thresholds);
+    push_change(
+        &mut out,
+        "min pass rate".into(),
+        opt(&a.min_pass_rate),
+        opt(&b.min_pass_rate),
+    );
+    let names: std::collections::BTreeSet<&String> =
+        a.min_mean.keys().chain(b.min_mean.keys()).collect();
+    for name in names {
+        push_change(
+            &mut out,
+            format!("min mean of `{name}`"),
+            a.min_mean.get(name).map(f64::to_string),
+            b.min_mean.get(name).map(f64::to_string),
+        );
+    }
+    push_change(
+        &mut out,
+        "max cost per case (USD)".into(),
+        opt(&a.max_cost_per_case_usd),
+        opt(&b.max_cost_per_case_usd),
+    );
+    push_change(
+        &mut out,
+        "max p95 latency (ms)".into(),
+        opt(&a.max_p95_latency_ms),
+        opt(&b.max_p95_latency_ms),
+    );
+    out
 }
 
 #[cfg(test)]
@@ -353,5 +413,47 @@ mod tests {
             }]
         );
         assert!(diff_content(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn evaluator_and_threshold_changes_are_listed_by_name() {
+        use crate::eval::{Check, Evaluator, Thresholds};
+        let contains = |value: &str| Evaluator {
+            name: "city".into(),
+            weight: 1.0,
+            check: Check::Contains {
+                value: value.into(),
+            },
+        };
+        let old = BlueprintContent {
+            evaluators: vec![contains("Paris"), {
+                let mut e = contains("x");
+                e.name = "gone".into();
+                e
+            }],
+            ..Default::default()
+        };
+        let new = BlueprintContent {
+            evaluators: vec![contains("Lima")],
+            thresholds: Thresholds {
+                min_pass_rate: Some(0.8),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let d = diff_content(&old, &new);
+        assert!(!d.is_empty());
+        let fields: Vec<&str> = d.evaluation.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            vec!["evaluator `city`", "evaluator `gone`", "min pass rate"]
+        );
+        assert_eq!(
+            d.evaluation[0].new.as_deref(),
+            Some(r#"{"name":"city","weight":1.0,"type":"contains","value":"Lima"}"#)
+        );
+        assert_eq!(d.evaluation[1].new, None);
+        assert_eq!(d.evaluation[2].new.as_deref(), Some("0.8"));
+        assert!(diff_content(&new, &new).is_empty());
     }
 }

@@ -159,6 +159,11 @@ async fn a_dataset_run_is_scored_summarised_and_gated() {
         Script::text("{\"reasoning\": \"The answer names the right city.\", \"score\": 4}"),
     );
     let (dir, engine, bp, dataset) = setup(&sim).await;
+    let plan = engine
+        .runs_plan(run_req(&bp, &dataset, vec![1, 2]))
+        .await
+        .unwrap();
+    assert_eq!((plan.estimate.cells, plan.estimate.judge_calls), (8, 8));
     let (events, to) = sink();
     let run = engine
         .runs_start(run_req(&bp, &dataset, vec![1, 2]), "cli", to)

@@ -2,4 +2,8 @@
 import type { FieldChange } from "./FieldChange";
 import type { TemplateDiff } from "./TemplateDiff";
 
-export type ContentDiff = { templates: Array<TemplateDiff>, variables: Array<FieldChange>, model: Array<FieldChange>, };
+export type ContentDiff = { templates: Array<TemplateDiff>, variables: Array<FieldChange>, model: Array<FieldChange>, 
+/**
+ * Evaluators (by name) and thresholds that changed.
+ */
+evaluation: Array<FieldChange>, };

@@ -32,4 +32,9 @@ unpriced: Array<string>,
 /**
  * Distinct requests whose input tokens Bedrock counted exactly (CountTokens).
  */
-countedRequests: number, };
+countedRequests: number, 
+/**
+ * LLM-judge calls the evaluators will make on top (one per judge per answered cell); their
+ * cost is not in the range above.
+ */
+judgeCalls: number, };

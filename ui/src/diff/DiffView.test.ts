@@ -23,6 +23,7 @@ const diff: ContentDiff = {
   ],
   variables: [{ field: 'name', old: 'string', new: 'string, default "Ada"' }],
   model: [{ field: 'temperature', old: '0.7', new: '0' }],
+  evaluation: [{ field: 'evaluator `city`', old: null, new: '{"name":"city","weight":1,"type":"contains","value":"Lima"}' }],
 };
 
 function setup() {
@@ -71,6 +72,9 @@ describe('DiffView', () => {
     expect(within(model).getByText('temperature')).toBeTruthy();
     expect(within(model).getByText('0.7')).toBeTruthy();
     expect(within(screen.getByTestId('diff-variables')).getByText('string, default "Ada"')).toBeTruthy();
+    const evaluation = screen.getByTestId('diff-evaluation');
+    expect(within(evaluation).getByText('evaluator `city`')).toBeTruthy();
+    expect(within(evaluation).getByText('(none)')).toBeTruthy();
     await fireEvent.change(screen.getByTestId('diff-from'), { target: { value: '1' } });
     await waitFor(() => expect(requests.at(-1)).toEqual({ id: 'bp1', from: 1, to: 3 }));
     await fireEvent.click(screen.getByTestId('diff-close'));

@@ -1,11 +1,14 @@
 //! `galley-bench-seed DATA_DIR NAME [ENDPOINT_NAME BASE_URL]`: writes into a fresh Galley data
 //! folder the blueprint the comparison-run benchmark runs (`bench/runs/compare.py`), and, when
 //! asked, an OpenAI-compatible endpoint in Settings so `openai:ENDPOINT/MODEL` columns resolve.
-//! Uses the engine's own commands, as the app and the CLI do.
+//! With `GALLEY_BENCH_JUDGE=provider:model` in the environment the version also gets an assertion
+//! and an LLM judge (`bench/runs/eval_gate.py`). Uses the engine's own commands, as the app and
+//! the CLI do.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use galley_engine::core::eval::{Check, Evaluator, JudgeConfig, Thresholds};
 use galley_engine::core::BlueprintContent;
 use galley_engine::providers::OpenAiSettings;
 use galley_engine::{BlueprintsCreateReq, EndpointConfig, Engine, EngineError, VersionsSaveReq};
@@ -62,6 +65,32 @@ async fn seed(
     let mut content = BlueprintContent::chat(SYSTEM, USER);
     content.model.provider = "bedrock".into();
     content.model.model_id = "amazon.nova-lite-v1:0".into();
+    if let Ok(judge) = std::env::var("GALLEY_BENCH_JUDGE") {
+        // the evaluation benchmark: one assertion and one LLM judge, gated at 90%
+        content.evaluators = vec![
+            Evaluator {
+                name: "names the country".into(),
+                weight: 1.0,
+                check: Check::Icontains {
+                    value: "{{ country }}".into(),
+                },
+            },
+            Evaluator {
+                name: "correct".into(),
+                weight: 1.0,
+                check: Check::Judge(JudgeConfig {
+                    metric: "correctness".into(),
+                    rubric: None,
+                    model: judge,
+                    pass_score: 0.5,
+                }),
+            },
+        ];
+        content.thresholds = Thresholds {
+            min_pass_rate: Some(0.9),
+            ..Default::default()
+        };
+    }
     engine
         .versions_save(VersionsSaveReq {
             id: bp.id,

@@ -60,6 +60,9 @@ pub struct RunEstimate {
     pub unpriced: Vec<String>,
     /// Distinct requests whose input tokens Bedrock counted exactly (CountTokens).
     pub counted_requests: u32,
+    /// LLM-judge calls the evaluators will make on top (one per judge per answered cell); their
+    /// cost is not in the range above.
+    pub judge_calls: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -181,7 +181,26 @@ impl Engine {
             cost_usd_max: 0.0,
             unpriced: Vec::new(),
             counted_requests: counted.len() as u32,
+            judge_calls: 0,
         };
+        for (c, column) in spec.columns.iter().enumerate() {
+            let judges = spec.versions[&column.version]
+                .evaluators
+                .iter()
+                .filter(|e| matches!(e.check, galley_core::eval::Check::Judge(_)))
+                .count() as u32;
+            let pending = (0..spec.inputs.len() as u32)
+                .flat_map(|i| (0..spec.repeats).map(move |r| (i, r)))
+                .filter(|(i, r)| {
+                    !done.contains(&CellKey {
+                        column: c as u32,
+                        input: *i,
+                        repeat: *r,
+                    })
+                })
+                .count() as u32;
+            est.judge_calls += judges * pending;
+        }
         for (c, column) in spec.columns.iter().enumerate() {
             let c = c as u32;
             for i in 0..spec.inputs.len() as u32 {

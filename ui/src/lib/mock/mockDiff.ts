@@ -161,5 +161,22 @@ export function mockDiffContent(o: BlueprintContent, n: BlueprintContent): Conte
   for (const v of n.variables) {
     if (!o.variables.some((x) => x.name === v.name)) variables.push({ field: v.name, old: null, new: describeVar(v) });
   }
-  return { templates, variables, model: modelChanges(o.model, n.model) };
+  return { templates, variables, model: modelChanges(o.model, n.model), evaluation: evaluationChanges(o, n) };
+}
+
+function evaluationChanges(o: BlueprintContent, n: BlueprintContent): FieldChange[] {
+  const out: FieldChange[] = [];
+  const before = o.evaluators ?? [];
+  const after = n.evaluators ?? [];
+  for (const e of before) {
+    const now = after.find((x) => x.name === e.name);
+    const [a, b] = [JSON.stringify(e), now ? JSON.stringify(now) : null];
+    if (a !== b) out.push({ field: `evaluator \`${e.name}\``, old: a, new: b });
+  }
+  for (const e of after) {
+    if (!before.some((x) => x.name === e.name)) out.push({ field: `evaluator \`${e.name}\``, old: null, new: JSON.stringify(e) });
+  }
+  const [a, b] = [JSON.stringify(o.thresholds ?? {}), JSON.stringify(n.thresholds ?? {})];
+  if (a !== b) out.push({ field: 'thresholds', old: a, new: b });
+  return out;
 }

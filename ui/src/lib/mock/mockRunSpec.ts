@@ -136,11 +136,16 @@ export function mockEstimate(st: MockState, spec: RunSpec, requests: Map<string,
     costUsdMax: 0,
     unpriced: [],
     countedRequests: 0,
+    judgeCalls: 0,
   };
   // The engine asks Bedrock's CountTokens when there are at most 40 Bedrock requests; the mock
   // "counts" them with its own estimate.
   const bedrock = spec.columns.filter((c) => c.model.provider === 'bedrock').length * spec.inputs.length;
   if (bedrock <= 40) est.countedRequests = bedrock;
+  for (const column of spec.columns) {
+    const judges = (spec.versions[column.version]?.evaluators ?? []).filter((e) => e.type === 'judge').length;
+    est.judgeCalls += judges * spec.inputs.length * spec.repeats;
+  }
   spec.columns.forEach((column, c) => {
     spec.inputs.forEach((_, i) => {
       const request = requests.get(`${c}:${i}`)!;
