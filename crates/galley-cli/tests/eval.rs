@@ -2,11 +2,13 @@
 //! threshold holds, 1 when one fails, 2 on an error; the JUnit XML validates against the JUnit
 //! schema (`GALLEY_JUNIT_XSD`, which `make test` provides) with xmllint; `galley datasets`.
 
-use assert_cmd::cargo::CommandCargoExt;
 use bedrock_sim::{Script, Sim, SimConfig};
 use galley_engine::core::eval::{Check, Evaluator, JudgeConfig, Thresholds};
 use galley_engine::core::BlueprintContent;
 use galley_engine::*;
+use support::galley;
+
+mod support;
 
 const NOVA: &str = "amazon.nova-lite-v1:0";
 const JUDGE: &str = "anthropic.claude-3-5-haiku-20241022-v1:0";
@@ -70,23 +72,6 @@ async fn seed(dir: &std::path::Path) {
         .unwrap();
     }
     e.close().await;
-}
-
-fn galley(data: &std::path::Path, home: &std::path::Path, sim: &Sim) -> std::process::Command {
-    let mut cmd = std::process::Command::cargo_bin("galley").unwrap();
-    cmd.env("GALLEY_DATA_DIR", data)
-        .env("HOME", home)
-        .env("AWS_ACCESS_KEY_ID", "AKIDSIMULATOR")
-        .env("AWS_SECRET_ACCESS_KEY", "sim-secret-key")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", home.join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
-        .env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", sim.url())
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL")
-        .current_dir(home);
-    cmd
 }
 
 fn text(bytes: &[u8]) -> String {

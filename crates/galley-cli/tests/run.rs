@@ -5,10 +5,12 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use assert_cmd::cargo::CommandCargoExt;
 use bedrock_sim::{Sim, SimConfig};
 use galley_engine::core::BlueprintContent;
 use galley_engine::*;
+use support::galley;
+
+mod support;
 
 const NOVA: &str = "amazon.nova-lite-v1:0";
 
@@ -32,22 +34,6 @@ async fn seed(dir: &std::path::Path) {
     .await
     .unwrap();
     e.close().await;
-}
-
-fn galley(data: &std::path::Path, home: &std::path::Path, sim: &Sim) -> std::process::Command {
-    let mut cmd = std::process::Command::cargo_bin("galley").unwrap();
-    cmd.env("GALLEY_DATA_DIR", data)
-        .env("HOME", home)
-        .env("AWS_ACCESS_KEY_ID", "AKIDSIMULATOR")
-        .env("AWS_SECRET_ACCESS_KEY", "sim-secret-key")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", home.join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
-        .env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", sim.url())
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ENDPOINT_URL");
-    cmd
 }
 
 fn stream_calls(sim: &Sim) -> usize {

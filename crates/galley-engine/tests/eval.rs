@@ -8,8 +8,9 @@ use std::sync::{Arc, Mutex};
 use bedrock_sim::{Script, Sim, SimConfig};
 use galley_engine::core::eval::{Check, Evaluator, JudgeConfig, Thresholds};
 use galley_engine::core::BlueprintContent;
-use galley_engine::providers::BedrockSettings;
 use galley_engine::*;
+
+mod support;
 
 const JUDGE: &str = "anthropic.claude-3-5-haiku-20241022-v1:0";
 const BAD_JUDGE: &str = "anthropic.claude-3-haiku-20240307-v1:0";
@@ -21,17 +22,6 @@ const CSV: &str = "question,reference,category,tags\n\
 \"What is the capital of Spain? Madrid\",Madrid,europe,\n\
 \"What is the capital of Peru?\",Lima,americas,hard;trap\n\
 \"What is the capital of Chile? Santiago\",Santiago,americas,\n";
-
-fn aws_env(home: &std::path::Path) {
-    std::env::set_var("AWS_ACCESS_KEY_ID", "AKIDSIMULATOR");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "sim-secret-key");
-    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-    std::env::set_var("AWS_CONFIG_FILE", home.join("no-config"));
-    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"));
-    std::env::remove_var("AWS_PROFILE");
-    std::env::remove_var("AWS_ENDPOINT_URL");
-    std::env::remove_var("AWS_ENDPOINT_URL_BEDROCK_RUNTIME");
-}
 
 fn contains_reference() -> Evaluator {
     Evaluator {
@@ -58,22 +48,7 @@ fn judge(model: &str) -> Evaluator {
 
 /// v1: gate at 70% (holds), v2: gate at 90% (fails), v3: a judge whose verdicts are malformed.
 async fn setup(sim: &Sim) -> (tempfile::TempDir, Engine, String, String) {
-    let dir = tempfile::tempdir().unwrap();
-    aws_env(dir.path());
-    let engine = Engine::open(&dir.path().join("data")).await.unwrap();
-    engine
-        .settings_save(AppSettings {
-            bedrock: BedrockSettings {
-                region: Some("us-east-1".into()),
-                endpoint_url: Some(sim.url()),
-                max_attempts: 2,
-                initial_backoff_ms: 10,
-                ..Default::default()
-            },
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let (dir, engine) = support::engine_on_sim(sim, Some(2)).await;
     let bp = engine
         .blueprints_create(BlueprintsCreateReq {
             name: "Capitals".into(),

@@ -7,40 +7,15 @@ use std::sync::{Arc, Mutex};
 
 use bedrock_sim::{Script, Sim, SimConfig};
 use galley_engine::core::BlueprintContent;
-use galley_engine::providers::BedrockSettings;
 use galley_engine::*;
+
+mod support;
 
 const HAIKU: &str = "anthropic.claude-3-5-haiku-20241022-v1:0";
 const NOVA: &str = "amazon.nova-lite-v1:0";
 
-fn aws_env(home: &std::path::Path) {
-    std::env::set_var("AWS_ACCESS_KEY_ID", "AKIDSIMULATOR");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", "sim-secret-key");
-    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-    std::env::set_var("AWS_CONFIG_FILE", home.join("no-config"));
-    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"));
-    std::env::remove_var("AWS_PROFILE");
-    std::env::remove_var("AWS_ENDPOINT_URL");
-    std::env::remove_var("AWS_ENDPOINT_URL_BEDROCK_RUNTIME");
-}
-
 async fn setup(sim: &Sim, max_attempts: u32) -> (tempfile::TempDir, Engine, String) {
-    let dir = tempfile::tempdir().unwrap();
-    aws_env(dir.path());
-    let engine = Engine::open(&dir.path().join("data")).await.unwrap();
-    engine
-        .settings_save(AppSettings {
-            bedrock: BedrockSettings {
-                region: Some("us-east-1".into()),
-                endpoint_url: Some(sim.url()),
-                max_attempts,
-                initial_backoff_ms: 10,
-                ..Default::default()
-            },
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let (dir, engine) = support::engine_on_sim(sim, Some(max_attempts)).await;
     let bp = engine
         .blueprints_create(BlueprintsCreateReq {
             name: "Capitals".into(),

@@ -10,37 +10,13 @@ use galley_engine::core::BlueprintContent;
 use galley_engine::providers::{BedrockSettings, ProviderErrorCode, StreamEvent};
 use galley_engine::*;
 
-const SECRET: &str = "sim-secret-key";
+mod support;
+
+use support::SECRET;
 const HAIKU: &str = "anthropic.claude-3-5-haiku-20241022-v1:0";
 
-/// Every test sets the same variables, so running them in parallel is harmless.
-fn aws_env(home: &std::path::Path) {
-    std::env::set_var("AWS_ACCESS_KEY_ID", "AKIDSIMULATOR");
-    std::env::set_var("AWS_SECRET_ACCESS_KEY", SECRET);
-    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-    std::env::set_var("AWS_CONFIG_FILE", home.join("no-config"));
-    std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"));
-    std::env::remove_var("AWS_PROFILE");
-    std::env::remove_var("AWS_BEARER_TOKEN_BEDROCK");
-    std::env::remove_var("AWS_ENDPOINT_URL");
-    std::env::remove_var("AWS_ENDPOINT_URL_BEDROCK_RUNTIME");
-}
-
 async fn setup(sim: &Sim) -> (tempfile::TempDir, Engine) {
-    let dir = tempfile::tempdir().unwrap();
-    aws_env(dir.path());
-    let engine = Engine::open(&dir.path().join("data")).await.unwrap();
-    let settings = AppSettings {
-        bedrock: BedrockSettings {
-            region: Some("us-east-1".into()),
-            endpoint_url: Some(sim.url()),
-            initial_backoff_ms: 10,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    engine.settings_save(settings).await.unwrap();
-    (dir, engine)
+    support::engine_on_sim(sim, None).await
 }
 
 fn content(model_id: &str) -> BlueprintContent {

@@ -28,28 +28,27 @@ impl Engine {
     #[instrument(skip_all, fields(run_id = %req.run_id))]
     pub async fn eval_scores(&self, req: RunRef) -> Result<EvalScoresRes, EngineError> {
         self.store.run_get(&req.run_id).await?;
-        let scores = self
-            .store
-            .run_scores(&req.run_id)
-            .await?
-            .into_iter()
-            .map(score_from_row)
-            .collect();
-        Ok(EvalScoresRes { scores })
+        Ok(EvalScoresRes {
+            scores: self.stored_scores(&req.run_id).await?,
+        })
     }
 
     /// The statistics of a run's verdicts, per variant and between variants, with the gate.
     #[instrument(skip_all, fields(run_id = %req.run_id))]
     pub async fn eval_summary(&self, req: RunRef) -> Result<EvalSummary, EngineError> {
         let detail = self.runs_get(req.clone()).await?;
-        let scores: Vec<CellScore> = self
+        let scores = self.stored_scores(&req.run_id).await?;
+        Ok(summary::summarize(&detail, &scores))
+    }
+
+    async fn stored_scores(&self, run_id: &str) -> Result<Vec<CellScore>, EngineError> {
+        Ok(self
             .store
-            .run_scores(&req.run_id)
+            .run_scores(run_id)
             .await?
             .into_iter()
             .map(score_from_row)
-            .collect();
-        Ok(summary::summarize(&detail, &scores))
+            .collect())
     }
 
     /// Stored cells (status ok) that lack a verdict from one of their version's evaluators.

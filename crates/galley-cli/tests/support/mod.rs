@@ -1,0 +1,24 @@
+//! What the CLI tests share: the `galley` binary set up for bedrock-sim, in a temporary home
+//! (no real `~/.aws`) and data folder.
+
+use assert_cmd::cargo::CommandCargoExt;
+use bedrock_sim::Sim;
+
+/// `galley` with its data folder, a home with no AWS files, the simulator's credentials and
+/// endpoint, run from `home`.
+pub fn galley(data: &std::path::Path, home: &std::path::Path, sim: &Sim) -> std::process::Command {
+    let mut cmd = std::process::Command::cargo_bin("galley").unwrap();
+    cmd.env("GALLEY_DATA_DIR", data)
+        .env("HOME", home)
+        .env("AWS_ACCESS_KEY_ID", "AKIDSIMULATOR")
+        .env("AWS_SECRET_ACCESS_KEY", "sim-secret-key")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", home.join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
+        .env("AWS_ENDPOINT_URL_BEDROCK_RUNTIME", sim.url())
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ENDPOINT_URL")
+        .current_dir(home);
+    cmd
+}
