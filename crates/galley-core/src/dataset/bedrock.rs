@@ -3,7 +3,7 @@
 //!   "modelResponses": [{"response": "..", "modelIdentifier": ".."}]}`.
 
 use super::content::{Case, DatasetContent, ModelResponse};
-use super::json::{lines, optional_string, parse_object, Json};
+use super::json::{lines, model_responses, optional_string, parse_object, Json};
 use super::problems::{ExportError, Imported, Problems};
 use super::ImportError;
 
@@ -103,48 +103,7 @@ fn read_responses(value: Json) -> Result<Vec<ModelResponse>, String> {
             items.len()
         ));
     }
-    let mut out: Vec<ModelResponse> = Vec::new();
-    for item in items {
-        let Json::Object(pairs) = item else {
-            return Err(format!(
-                "a model response must be an object with `response` and `modelIdentifier`, \
-                 found {}",
-                item.kind()
-            ));
-        };
-        let (mut model, mut response) = (None, None);
-        for (k, v) in pairs {
-            let slot = match k.as_str() {
-                "modelIdentifier" => &mut model,
-                "response" => &mut response,
-                _ => {
-                    return Err(format!(
-                        "unknown key `{k}` in a model response: use response and modelIdentifier"
-                    ))
-                }
-            };
-            match v {
-                Json::String(s) => *slot = Some(s),
-                other => {
-                    return Err(format!(
-                        "`{k}` of a model response must be a string, found {}",
-                        other.kind()
-                    ))
-                }
-            }
-        }
-        let (Some(model), Some(response)) = (model, response) else {
-            return Err("a model response needs both `response` and `modelIdentifier`".into());
-        };
-        if model.trim().is_empty() {
-            return Err("a model response has an empty `modelIdentifier`".into());
-        }
-        if out.iter().any(|r| r.model == model) {
-            return Err(format!("two responses of model `{model}`"));
-        }
-        out.push(ModelResponse { model, response });
-    }
-    Ok(out)
+    model_responses(items, "modelIdentifier", "model response")
 }
 
 /// Bedrock lines for a dataset of exactly one variable (written as `prompt`). Tags are not

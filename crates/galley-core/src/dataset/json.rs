@@ -253,3 +253,53 @@ mod tests {
         );
     }
 }
+
+/// Bring-your-own responses from a JSON array of objects with a model key (`model_key`) and
+/// `response`, both strings; `noun` names one in messages. One response per model.
+pub(crate) fn model_responses(
+    items: Vec<Json>,
+    model_key: &str,
+    noun: &str,
+) -> Result<Vec<super::content::ModelResponse>, String> {
+    let mut out: Vec<super::content::ModelResponse> = Vec::new();
+    for item in items {
+        let Json::Object(pairs) = item else {
+            return Err(format!(
+                "a {noun} must be an object with `response` and `{model_key}`, found {}",
+                item.kind()
+            ));
+        };
+        let (mut model, mut response) = (None, None);
+        for (k, v) in pairs {
+            let slot = if k == model_key {
+                &mut model
+            } else if k == "response" {
+                &mut response
+            } else {
+                return Err(format!(
+                    "unknown key `{k}` in a {noun}: use response and {model_key}"
+                ));
+            };
+            match v {
+                Json::String(s) => *slot = Some(s),
+                other => {
+                    return Err(format!(
+                        "`{k}` of a {noun} must be a string, found {}",
+                        other.kind()
+                    ))
+                }
+            }
+        }
+        let (Some(model), Some(response)) = (model, response) else {
+            return Err(format!("a {noun} needs both `response` and `{model_key}`"));
+        };
+        if model.trim().is_empty() {
+            return Err(format!("a {noun} has an empty `{model_key}`"));
+        }
+        if out.iter().any(|r| r.model == model) {
+            return Err(format!("two responses of model `{model}`"));
+        }
+        out.push(super::content::ModelResponse { model, response });
+    }
+    Ok(out)
+}

@@ -10,7 +10,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::content::{
     check_tag, check_variable_name, clean_tags, Case, DatasetContent, ModelResponse,
 };
-use super::json::{lines, optional_string, parse_object, Json};
+use super::json::{lines, model_responses, optional_string, parse_object, Json};
 use super::problems::{Imported, Problems};
 use super::ImportError;
 
@@ -152,47 +152,7 @@ fn read_responses(value: Json) -> Result<Vec<ModelResponse>, String> {
             ))
         }
     };
-    let mut out: Vec<ModelResponse> = Vec::new();
-    for item in items {
-        let Json::Object(pairs) = item else {
-            return Err(format!(
-                "a response must be an object with `model` and `response`, found {}",
-                item.kind()
-            ));
-        };
-        let (mut model, mut response) = (None, None);
-        for (k, v) in pairs {
-            let slot = match k.as_str() {
-                "model" => &mut model,
-                "response" => &mut response,
-                _ => {
-                    return Err(format!(
-                        "unknown key `{k}` in a response: use model and response"
-                    ))
-                }
-            };
-            match v {
-                Json::String(s) => *slot = Some(s),
-                other => {
-                    return Err(format!(
-                        "`{k}` of a response must be a string, found {}",
-                        other.kind()
-                    ))
-                }
-            }
-        }
-        let (Some(model), Some(response)) = (model, response) else {
-            return Err("a response needs both `model` and `response`".into());
-        };
-        if model.trim().is_empty() {
-            return Err("a response has an empty `model`".into());
-        }
-        if out.iter().any(|r| r.model == model) {
-            return Err(format!("two responses of model `{model}`"));
-        }
-        out.push(ModelResponse { model, response });
-    }
-    Ok(out)
+    model_responses(items, "model", "response")
 }
 
 pub(crate) fn export(content: &DatasetContent) -> String {
