@@ -222,38 +222,6 @@ pub(crate) fn optional_string(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keeps_key_order_and_writes_compact_text() {
-        let j: Json =
-            serde_json::from_str(r#"{"b": [1, 2.5, true, null], "a": {"z": "é\"", "y": -3}}"#)
-                .unwrap();
-        assert_eq!(
-            j.compact(),
-            r#"{"b":[1,2.5,true,null],"a":{"z":"é\"","y":-3}}"#
-        );
-        let Json::Object(pairs) = j else { panic!() };
-        assert_eq!(pairs[0].0, "b");
-        assert_eq!(Json::Number(7.into()).into_text().as_deref(), Some("7"));
-        assert_eq!(Json::Null.into_text(), None);
-    }
-
-    #[test]
-    fn syntax_errors_give_the_character() {
-        let mut p = Problems::default();
-        assert!(parse_object(4, r#"{"values": {"a": 1,}}"#, &mut p).is_none());
-        let err = p.finish(()).unwrap_err();
-        assert_eq!(err.problems[0].line, 4);
-        assert_eq!(
-            err.problems[0].message,
-            "not valid JSON (character 20): trailing comma"
-        );
-    }
-}
-
 /// Bring-your-own responses from a JSON array of objects with a model key (`model_key`) and
 /// `response`, both strings; `noun` names one in messages. One response per model.
 pub(crate) fn model_responses(
@@ -302,4 +270,36 @@ pub(crate) fn model_responses(
         out.push(super::content::ModelResponse { model, response });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_key_order_and_writes_compact_text() {
+        let j: Json =
+            serde_json::from_str(r#"{"b": [1, 2.5, true, null], "a": {"z": "é\"", "y": -3}}"#)
+                .unwrap();
+        assert_eq!(
+            j.compact(),
+            r#"{"b":[1,2.5,true,null],"a":{"z":"é\"","y":-3}}"#
+        );
+        let Json::Object(pairs) = j else { panic!() };
+        assert_eq!(pairs[0].0, "b");
+        assert_eq!(Json::Number(7.into()).into_text().as_deref(), Some("7"));
+        assert_eq!(Json::Null.into_text(), None);
+    }
+
+    #[test]
+    fn syntax_errors_give_the_character() {
+        let mut p = Problems::default();
+        assert!(parse_object(4, r#"{"values": {"a": 1,}}"#, &mut p).is_none());
+        let err = p.finish(()).unwrap_err();
+        assert_eq!(err.problems[0].line, 4);
+        assert_eq!(
+            err.problems[0].message,
+            "not valid JSON (character 20): trailing comma"
+        );
+    }
 }
