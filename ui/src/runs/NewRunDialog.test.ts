@@ -10,8 +10,9 @@ import { LocalModels } from '../models/localModels.svelte';
 import { Endpoints } from '../models/endpoints.svelte';
 import RunsArea from './RunsArea.svelte';
 
-async function area(opts: { confirmAbove?: number } = {}) {
+async function area(opts: { confirmAbove?: number; before?: (host: Awaited<ReturnType<typeof openedSession>>['host']) => Promise<void> } = {}) {
   const { host, session } = await openedSession('Support reply');
+  await opts.before?.(host);
   if (opts.confirmAbove !== undefined) host.state.settings.runs.confirmAboveUsd = opts.confirmAbove;
   session.setSample('agent', 'Sam');
   session.setSample('message', 'Where is my order?');
@@ -170,5 +171,48 @@ describe('a new run', () => {
     await fireEvent.keyDown(screen.getByTestId('run-dialog'), { key: 'Escape' });
     expect(screen.queryByTestId('run-dialog')).toBeNull();
     expect(sent).toHaveLength(0);
+  });
+
+  it('runs on the cases of a dataset version: says how many, warns about uncovered variables, sends the dataset and no inputs', async () => {
+    let partialId = '';
+    const { host } = await area({
+      before: async (host) => {
+        const partial = await host.call('datasets_create', { name: 'Messages only', description: '' });
+        partialId = partial.id;
+        const cases = [{ values: { message: 'Hi' } }, { values: { message: 'Bye' } }];
+        await host.call('datasets_save', { id: partial.id, content: { variables: ['message'], cases }, message: '' });
+      },
+    });
+    const tickets = host.state.datasets.find((d) => d.name === 'Support tickets')!;
+    const sent = captureStart();
+    await waitFor(() => expect(screen.getByTestId('run-estimate').dataset.cells).toBe('1'));
+    const source = screen.getByTestId('inputs-source');
+    expect(source.dataset.source).toBe('inputs');
+    await userEvent.click(within(source).getByRole('radio', { name: 'Dataset' }));
+    // The dataset that covers most of the template's variables is chosen, at its latest version.
+    await waitFor(() => expect((screen.getByTestId('run-dataset') as HTMLSelectElement).value).toBe(tickets.id));
+    expect(screen.queryByTestId('run-input-row')).toBeNull();
+    expect((screen.getByTestId('run-dataset-version') as HTMLSelectElement).value).toBe('');
+    expect(screen.getByTestId('run-dataset-cases').dataset.cases).toBe('6');
+    expect(screen.getByTestId('run-dataset-cases').textContent).toContain('6 cases from v2');
+    expect(screen.queryByTestId('run-dataset-warning')).toBeNull();
+    expect(screen.getByTestId('run-dataset-note').textContent!.replace(/\s+/g, ' ').trim()).toBe('product takes its default from the blueprint.');
+    await waitFor(() => expect(screen.getByTestId('run-estimate').dataset.cells).toBe('6'));
+
+    await fireEvent.change(screen.getByTestId('run-dataset-version'), { target: { value: '1' } });
+    await waitFor(() => expect(screen.getByTestId('run-dataset-cases').dataset.cases).toBe('4'));
+    await waitFor(() => expect(screen.getByTestId('run-estimate').dataset.cells).toBe('4'));
+
+    await fireEvent.change(screen.getByTestId('run-dataset'), { target: { value: partialId } });
+    const warning = await screen.findByTestId('run-dataset-warning');
+    expect(warning.textContent).toContain('The dataset has no values for agent, which the template uses without a default: rendering fails.');
+    expect(await screen.findByTestId('run-estimate-error')).toBeTruthy();
+
+    await fireEvent.change(screen.getByTestId('run-dataset'), { target: { value: tickets.id } });
+    await waitFor(() => expect(screen.getByTestId('run-estimate').dataset.cells).toBe('6'));
+    await fireEvent.click(screen.getByTestId('run-start'));
+    await waitFor(() => expect(sent).toHaveLength(1));
+    expect(sent[0]).toMatchObject({ versions: [3], models: [], inputs: [], dataset: { id: tickets.id, version: 2 }, repeats: 1 });
+    await waitFor(() => expect(screen.queryByTestId('run-dialog')).toBeNull());
   });
 });

@@ -6,7 +6,9 @@
 import { untrack } from 'svelte';
 import type {
   CellKey,
+  CellScore,
   EngineError,
+  Evaluator,
   RunCell,
   RunDetail,
   RunEvent,
@@ -17,11 +19,33 @@ import type {
   RunsStartReq,
 } from '../bindings';
 import { call, toEngineError } from '../lib/host';
-import { columnLabel, inputTitle } from './labels';
+import { cellId, columnLabel, inputTitle } from './labels';
 import { summarize, type ColumnSummary } from './stats';
 
 /** What a cell shows: `pending` has not run (or is missing after a cancel), `running` streams. */
 export type CellState = 'pending' | 'running' | RunCell['status'];
+
+/**
+ * A cell's verdict over all its evaluators: `error` when one could not judge (an error is never a
+ * zero), else `fail` when one failed, else `pass`.
+ */
+export type Verdict = 'pass' | 'fail' | 'error';
+
+export function verdictOf(scores: readonly CellScore[]): Verdict | null {
+  if (scores.length === 0) return null;
+  if (scores.some((s) => s.pass === null)) return 'error';
+  return scores.every((s) => s.pass === true) ? 'pass' : 'fail';
+}
+
+/** Which cells the grid shows: those of a column and/or an evaluator that did not pass. */
+export interface GridFilter {
+  /** A column, or every column. */
+  column: number | null;
+  /** An evaluator, or any (a failed call counts too). */
+  evaluator: string | null;
+  /** What the filter is, for people. */
+  label: string;
+}
 
 export class CellView {
   readonly key: CellKey;
@@ -32,9 +56,15 @@ export class CellView {
   attempt = $state(0);
   /** The stored cell, once finished. */
   result = $state.raw<RunCell | null>(null);
+  /** Its evaluators' verdicts, once scored. */
+  scores = $state.raw<CellScore[] | null>(null);
 
   constructor(key: CellKey) {
     this.key = key;
+  }
+
+  get verdict(): Verdict | null {
+    return this.scores ? verdictOf(this.scores) : null;
   }
 
   /** Back to "not run": what the engine holds for a cell left unfinished. */
@@ -43,6 +73,7 @@ export class CellView {
     this.text = '';
     this.attempt = 0;
     this.result = null;
+    this.scores = null;
   }
 
   finish(cell: RunCell): void {
@@ -61,6 +92,8 @@ export class RunGrid {
   readonly cells: readonly CellView[];
   readonly columnLabels: readonly string[];
   readonly inputTitles: readonly string[];
+  /** Each column's evaluators (its version's). */
+  readonly evaluators: readonly (readonly Evaluator[])[];
 
   runId = $state<string | null>(null);
   status = $state<GridStatus>('starting');
@@ -69,8 +102,13 @@ export class RunGrid {
   /** Why the run could not start or stopped early. */
   error = $state<EngineError | null>(null);
   cancelling = $state(false);
+  /** Shows only the cells that did not pass (drill-down from the evaluation); null shows all. */
+  filter = $state.raw<GridFilter | null>(null);
+  /** Counts verdicts received, so what depends on scores recomputes once per batch. */
+  scoresTick = $state(0);
   /** Counts finished cells, so summaries recompute once per finish rather than per cell read. */
   private finishedTick = $state(0);
+  private scoresSeq = 0;
   /** Events are taken only from the call that is running (the result is authoritative). */
   private stream = 0;
 
@@ -85,6 +123,7 @@ export class RunGrid {
     this.cells = cells;
     this.columnLabels = spec.columns.map(columnLabel);
     this.inputTitles = spec.inputs.map(inputTitle);
+    this.evaluators = spec.columns.map((c) => spec.versions[c.version]?.evaluators ?? []);
     this.progress = { done: 0, failed: 0, total: cells.length, etaMs: null };
   }
 
@@ -95,10 +134,17 @@ export class RunGrid {
     return g;
   }
 
-  /** Replaces what the grid shows with what the engine holds. */
+  /** Replaces what the grid shows with what the engine holds (verdicts of cells still there are kept). */
   load(d: RunDetail): void {
+    const kept = new Map<string, CellScore[]>();
+    for (const c of this.cells) if (c.scores) kept.set(cellId(c.key), c.scores);
     for (const c of this.cells) c.reset();
-    for (const cell of d.cells) this.cellAt(cell.key)?.finish(cell);
+    for (const cell of d.cells) {
+      const view = this.cellAt(cell.key);
+      if (!view) continue;
+      view.finish(cell);
+      if (cell.status === 'ok') view.scores = kept.get(cellId(cell.key)) ?? null;
+    }
     this.runId = d.summary.id;
     this.summary = d.summary;
     this.status = d.summary.status;
@@ -121,6 +167,11 @@ export class RunGrid {
 
   get running(): boolean {
     return this.status === 'starting' || this.status === 'running';
+  }
+
+  /** Whether any column's version has evaluators (the run is scored). */
+  get hasEvaluators(): boolean {
+    return this.evaluators.some((e) => e.length > 0);
   }
 
   /** Whether Resume has something to run: a run stopped before its end. */
@@ -156,6 +207,72 @@ export class RunGrid {
     );
   });
 
+  /** Whether the filter shows a cell (every cell without a filter). */
+  matches(cell: CellView): boolean {
+    const f = this.filter;
+    if (!f) return true;
+    if (f.column !== null && cell.key.column !== f.column) return false;
+    if (f.evaluator === null && cell.status === 'error') return true;
+    const scores = cell.scores;
+    if (!scores) return false;
+    return scores.some((s) => (f.evaluator === null || s.evaluator === f.evaluator) && s.pass !== true);
+  }
+
+  /** The inputs (rows) shown: all, or those with a cell the filter shows. */
+  readonly shownRows: readonly number[] = $derived.by(() => {
+    const f = this.filter;
+    void this.scoresTick;
+    void this.finishedTick;
+    return untrack(() => {
+      const all = Array.from({ length: this.rows }, (_, i) => i);
+      if (!f) return all;
+      return all.filter((i) => {
+        for (let c = 0; c < this.columns; c++) {
+          for (let r = 0; r < this.repeats; r++) if (this.matches(this.cell(c, i, r)!)) return true;
+        }
+        return false;
+      });
+    });
+  });
+
+  /** How many cells the filter shows. */
+  readonly shownCells: number = $derived.by(() => {
+    const f = this.filter;
+    void this.scoresTick;
+    void this.finishedTick;
+    return untrack(() => (f ? this.cells.filter((c) => this.matches(c)).length : this.cells.length));
+  });
+
+  /** Takes the verdicts the engine holds; cells it has none for keep theirs (live ones). */
+  setScores(scores: readonly CellScore[]): void {
+    const by = new Map<string, CellScore[]>();
+    for (const s of scores) {
+      const id = cellId(s.key);
+      const list = by.get(id);
+      if (list) list.push(s);
+      else by.set(id, [s]);
+    }
+    for (const [id, list] of by) {
+      const [c, i, r] = id.split(':').map(Number) as [number, number, number];
+      const view = this.cell(c, i, r);
+      if (view && view.status !== 'running') view.scores = list;
+    }
+    this.scoresTick++;
+  }
+
+  /** Reads the verdicts of a stored run (a run without evaluators has none). */
+  async loadScores(): Promise<void> {
+    const runId = this.runId;
+    if (!runId || !this.hasEvaluators) return;
+    const mine = ++this.scoresSeq;
+    try {
+      const res = await call('eval_scores', { runId });
+      if (mine === this.scoresSeq && runId === this.runId) this.setScores(res.scores);
+    } catch {
+      // The evaluation view says what went wrong; the grid shows no badges.
+    }
+  }
+
   /** What the finished cells cost so far. */
   readonly costSoFar: number = $derived(this.summaries.reduce((n, s) => n + s.costUsd, 0));
 
@@ -174,6 +291,7 @@ export class RunGrid {
         c.text = '';
         c.attempt = ev.data.attempt;
         c.result = null;
+        c.scores = null;
         break;
       }
       case 'cellDelta': {
@@ -185,6 +303,14 @@ export class RunGrid {
         this.cellAt(ev.data.cell.key)?.finish(ev.data.cell);
         this.finishedTick++;
         break;
+      case 'cellScored': {
+        const c = this.cellAt(ev.data.key);
+        if (c) {
+          c.scores = ev.data.scores;
+          this.scoresTick++;
+        }
+        break;
+      }
       case 'progress':
         this.progress = { ...ev.data };
         break;

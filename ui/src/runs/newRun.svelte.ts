@@ -1,7 +1,7 @@
 // The new-run form as typed: which versions, which models, which inputs, how many repeats, and
 // the engine's live estimate of the run it describes.
 
-import type { BlueprintContent, ModelRef, RunPlan, RunsStartReq, VariableDecl, VersionMeta } from '../bindings';
+import type { BlueprintContent, DatasetDetail, DatasetSummary, ModelRef, RunPlan, RunsStartReq, VariableDecl, VersionMeta } from '../bindings';
 import { call, toEngineError } from '../lib/host';
 import { debounce } from '../lib/debounce';
 import { modelLabel, parseModel } from './labels';
@@ -15,6 +15,19 @@ export interface InputRow {
 }
 
 export type Built = { ok: true; req: RunsStartReq } | { ok: false; error: string };
+
+/** Where a run's inputs come from: the rows typed in the dialog, or the cases of a dataset. */
+export type InputSource = 'inputs' | 'dataset';
+
+/** How a dataset's variables meet the template's. */
+export interface Coverage {
+  /** Template variables the dataset has no column for, and no default fills. */
+  missing: string[];
+  /** Template variables the dataset has no column for, filled by the blueprint's default. */
+  defaulted: string[];
+  /** Dataset variables no selected version uses. */
+  unused: string[];
+}
 
 export interface NewRunOptions {
   blueprintId: string;
@@ -51,6 +64,16 @@ export class NewRunForm {
   /** Each selected version's own model, for "each version on its own model". */
   ownModels = $state<Record<number, string>>({});
 
+  source = $state<InputSource>('inputs');
+  /** The datasets to choose from (read on `init`). */
+  datasets = $state.raw<DatasetSummary[]>([]);
+  datasetId = $state<string | null>(null);
+  /** The chosen version; null means the latest. */
+  datasetVersion = $state<number | null>(null);
+  /** The chosen dataset version, with its content (variables and cases). */
+  dataset = $state.raw<DatasetDetail | null>(null);
+  datasetError = $state<string | null>(null);
+
   plan = $state.raw<RunPlan | null>(null);
   planError = $state<string | null>(null);
   planning = $state(false);
@@ -64,6 +87,7 @@ export class NewRunForm {
   private nextKey = 0;
   private planSeq = 0;
   private varSeq = 0;
+  private datasetSeq = 0;
 
   readonly schedulePlan = debounce(() => void this.refreshPlan(), PLAN_DELAY_MS);
 
@@ -81,7 +105,9 @@ export class NewRunForm {
   /** Reads what the form needs from the engine: the variables, and the default concurrency. */
   async init(): Promise<void> {
     const settings = this.concurrency === '' ? call('settings_get').catch(() => null) : Promise.resolve(null);
+    const datasets = call('datasets_list').catch(() => [] as DatasetSummary[]);
     await this.loadVariables();
+    this.datasets = await datasets;
     const s = await settings;
     if (s && this.concurrency === '') this.concurrency = String(s.runs.concurrency);
   }
@@ -229,6 +255,64 @@ export class NewRunForm {
     return true;
   }
 
+  // ---- a dataset as the inputs ---------------------------------------------------------
+
+  /** Takes the inputs from the typed rows or from a dataset (the best fitting one, at first). */
+  async useSource(source: InputSource): Promise<void> {
+    this.source = source;
+    if (source !== 'dataset' || this.datasetId !== null) return;
+    const saved = this.datasets.filter((d) => d.latestVersion !== null);
+    if (saved.length === 0) return;
+    // The dataset whose variables cover most of the template's; the first one on a tie.
+    let best = saved[0]!;
+    let bestScore = -1;
+    for (const d of saved) {
+      const detail = await call('datasets_get', { id: d.id }).catch(() => null);
+      const score = detail ? detail.content.variables.filter((v) => this.variables.includes(v)).length : 0;
+      if (score > bestScore) [best, bestScore] = [d, score];
+    }
+    if (this.datasetId === null) await this.chooseDataset(best.id);
+  }
+
+  /** Chooses a dataset (at its latest version) and reads its content. */
+  async chooseDataset(id: string | null, version: number | null = null): Promise<void> {
+    const seq = ++this.datasetSeq;
+    this.datasetId = id;
+    this.datasetVersion = version;
+    this.datasetError = null;
+    if (id === null) {
+      this.dataset = null;
+      return;
+    }
+    try {
+      const detail = await call('datasets_get', version === null ? { id } : { id, version });
+      if (seq !== this.datasetSeq) return;
+      this.dataset = detail;
+      if (detail.version === null) this.datasetError = `“${detail.summary.name}” has no saved version: save one in Datasets first`;
+    } catch (e) {
+      if (seq !== this.datasetSeq) return;
+      this.dataset = null;
+      this.datasetError = toEngineError(e).message;
+    }
+  }
+
+  chooseDatasetVersion(version: number | null): Promise<void> {
+    return this.chooseDataset(this.datasetId, version);
+  }
+
+  /** Which template variables the chosen dataset gives values for. */
+  get coverage(): Coverage {
+    const have = this.dataset?.content.variables ?? [];
+    const missing: string[] = [];
+    const defaulted: string[] = [];
+    for (const name of this.variables) {
+      if (have.includes(name)) continue;
+      if ((this.declared.get(name)?.default ?? '') !== '') defaulted.push(name);
+      else missing.push(name);
+    }
+    return { missing, defaulted, unused: have.filter((v) => !this.variables.includes(v)) };
+  }
+
   // ---- the request ---------------------------------------------------------------------
 
   /** What Start sends, or what is wrong with the form. */
@@ -240,6 +324,25 @@ export class NewRunForm {
     if (this.concurrency.trim() !== '') {
       concurrency = whole(this.concurrency);
       if (concurrency === null) return { ok: false, error: `concurrency: \`${this.concurrency}\` is not a whole number: use 1 to 256` };
+    }
+    if (this.source === 'dataset') {
+      if (this.datasetId === null) return { ok: false, error: 'choose a dataset, or type the inputs' };
+      const number = this.dataset?.summary.id === this.datasetId ? (this.dataset.version?.number ?? null) : null;
+      if (this.datasetError) return { ok: false, error: this.datasetError };
+      if (number === null) return { ok: false, error: 'reading the dataset…' };
+      return {
+        ok: true,
+        req: {
+          blueprintId: this.blueprintId,
+          versions: [...this.selected],
+          models: this.models.map((m) => ({ ...m })),
+          inputs: [],
+          dataset: { id: this.datasetId, version: number },
+          repeats,
+          concurrency,
+          bypassCache: this.bypassCache,
+        },
+      };
     }
     const inputs = this.rows.map((r) => {
       const values: Record<string, string> = {};

@@ -1,6 +1,6 @@
 // The workbench's keyboard shortcuts: one table for the handler and for the overlay.
 
-export type ShortcutId = 'save' | 'new' | 'search' | 'diff' | 'help' | 'run' | 'newRun' | 'settings';
+export type ShortcutId = 'save' | 'new' | 'search' | 'diff' | 'help' | 'run' | 'newRun' | 'settings' | 'datasets';
 
 export const SHORTCUTS: ReadonlyArray<{ id: ShortcutId | 'close' | 'undo' | 'redo' | 'complete'; keys: string[]; what: string }> = [
   { id: 'save', keys: ['Ctrl+S'], what: 'Save a version' },
@@ -9,6 +9,7 @@ export const SHORTCUTS: ReadonlyArray<{ id: ShortcutId | 'close' | 'undo' | 'red
   { id: 'diff', keys: ['Ctrl+D'], what: 'Compare versions' },
   { id: 'run', keys: ['Ctrl+Enter'], what: 'Run the prompt (Try it)' },
   { id: 'newRun', keys: ['Ctrl+Shift+Enter'], what: 'New comparison run (versions × models × inputs)' },
+  { id: 'datasets', keys: ['Ctrl+Shift+D'], what: 'Datasets: reference cases, import and export' },
   { id: 'settings', keys: ['Ctrl+,'], what: 'Settings' },
   { id: 'help', keys: ['?', 'Ctrl+/'], what: 'Show these shortcuts' },
   { id: 'close', keys: ['Esc'], what: 'Close a dialog' },
@@ -31,7 +32,7 @@ export function matchShortcut(e: KeyboardEvent): ShortcutId | null {
     if (key === 's' && !e.shiftKey) return 'save';
     if (key === 'n' && !e.shiftKey) return 'new';
     if ((key === 'k' || key === 'f') && !e.shiftKey) return 'search';
-    if (key === 'd' && !e.shiftKey) return 'diff';
+    if (key === 'd') return e.shiftKey ? 'datasets' : 'diff';
     if (key === '/') return 'help';
     if (key === 'enter') return e.shiftKey ? 'newRun' : 'run';
     if (key === ',' && !e.shiftKey) return 'settings';

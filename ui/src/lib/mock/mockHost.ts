@@ -19,8 +19,8 @@ import { mockCheck, mockRender } from './mockTemplates';
 import { seedMock, seedMockRuns } from './mockSeed';
 import { mockRuns, type MockAnswer, type MockRunRecord } from './mockRuns';
 import { defaultMockLocal, mockProviders, type MockLocal } from './mockProviders';
-import { mockDatasets } from './mockDatasets';
-import { mockEval } from './mockEval';
+import { mockDatasets, withDatasetInputs, type MockDataset } from './mockDatasets';
+import { mockEval, mockEvalIssues } from './mockEval';
 
 export interface MockBlueprint {
   id: string;
@@ -61,6 +61,10 @@ export interface MockState {
   runCache: Map<string, MockAnswer>;
   /** What `runs_export_save` "wrote". */
   exported: Array<{ path: string; text: string }>;
+  /** Datasets, in the order they were made. */
+  datasets: MockDataset[];
+  /** The "file system" of dataset imports and exports: text by path. */
+  files: Map<string, string>;
 }
 
 const LABEL_ORDER: Label[] = ['dev', 'staging', 'prod'];
@@ -229,8 +233,10 @@ function implementation(st: MockState): Impl {
     versions_save: ({ id, content, message }) => {
       const b = find(id);
       const issues = mockCheck(content).issues;
-      if (issues.length) {
+      const evalIssues = mockEvalIssues(content);
+      if (issues.length || evalIssues.length) {
         const list = issues.map((i) => `${i.place} line ${i.line}, column ${i.column}: ${i.message}`);
+        list.push(...evalIssues.map((i) => `${i.evaluator}, \`${i.field}\`: ${i.message}`));
         throw engineError('invalid', `cannot save a version: ${list.join('; ')}`);
       }
       const latest = b.versions.at(-1);
@@ -262,7 +268,7 @@ function implementation(st: MockState): Impl {
     templates_render: ({ content, values }) => mockRender(content, values),
     ...mockBedrock(st),
     ...mockProviders(st),
-    ...mockRuns(st),
+    ...withDatasetInputs(st, mockRuns(st)),
     ...mockDatasets(st),
     ...mockEval(st),
   };
@@ -286,6 +292,8 @@ export function createMockState(): MockState {
     runs: [],
     runCache: new Map(),
     exported: [],
+    datasets: [],
+    files: new Map(),
   };
 }
 

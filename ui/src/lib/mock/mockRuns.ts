@@ -30,6 +30,7 @@ import { mockEndpointProblem, mockLocalProblem } from './mockProviders';
 import { cacheKey, estimateTokens, mockEstimate, mockRequests, mockRunSpec } from './mockRunSpec';
 import { diffRuns, exportRun } from './mockRunExport';
 import { templatesOf } from '../content';
+import { scoreCell, withDiffScores } from './mockEval';
 
 /** What the cache keeps of an answer. */
 export interface MockAnswer {
@@ -249,6 +250,8 @@ function execute(st: MockState, rec: MockRunRecord, done: Set<string>, emit: (e:
       finished++;
       if (cell.status !== 'ok') failed++;
       emit({ type: 'cellFinished', data: { cell } });
+      const scores = scoreCell(spec, cell);
+      if (scores) emit({ type: 'cellScored', data: { key: { ...cell.key }, scores } });
       const doneNow = already + finished;
       const left = total - doneNow;
       const elapsed = Date.now() - started;
@@ -463,6 +466,9 @@ export function mockRuns(st: MockState): RunsImpl {
       st.exported.push({ path: p, text: exportRun(detailOf(find(runId)), format) });
       return p;
     },
-    runs_diff: ({ a, b }) => diffRuns(detailOf(find(a.runId)), a.column, detailOf(find(b.runId)), b.column),
+    runs_diff: ({ a, b }) => {
+      const [da, db] = [detailOf(find(a.runId)), detailOf(find(b.runId))];
+      return withDiffScores(diffRuns(da, a.column, db, b.column), da, a.column, db, b.column);
+    },
   };
 }

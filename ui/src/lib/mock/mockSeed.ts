@@ -5,6 +5,7 @@ import { starterContent } from '../content';
 import { moveLabel, saveVersion, type MockBlueprint, type MockState } from './mockHost';
 import { instantCell, type MockRunRecord } from './mockRuns';
 import { mockRequests, mockRunSpec } from './mockRunSpec';
+import { seedMockDatasets } from './mockDatasets';
 
 function content(system: string, user: string, extra: Partial<BlueprintContent> = {}): BlueprintContent {
   return { ...starterContent(), system, messages: [{ role: 'user', template: user }], ...extra };
@@ -38,8 +39,16 @@ export function seedMock(st: MockState): void {
     },
   );
   saveVersion(st, support, v2, 'Friendlier tone, sign-off');
-  const v3 = { ...v2, model: { ...v2.model, temperature: 0.3, maxTokens: 768 } };
-  saveVersion(st, support, v3, 'Lower temperature');
+  const v3: BlueprintContent = {
+    ...v2,
+    model: { ...v2.model, temperature: 0.3, maxTokens: 768 },
+    evaluators: [
+      { name: 'polite', weight: 1, type: 'regex', pattern: '(?i)thank|sorry|happy to help|good question|polite' },
+      { name: 'helpful', weight: 2, type: 'judge', metric: 'helpfulness', model: 'bedrock:anthropic.claude-3-5-haiku-20241022-v1:0', passScore: 0.75 },
+    ],
+    thresholds: { minPassRate: 0.8, minMean: { helpful: 0.6 }, maxP95LatencyMs: 1500 },
+  };
+  saveVersion(st, support, v3, 'Lower temperature, scored for politeness and helpfulness');
   moveLabel(st, support, 'dev', 3);
   moveLabel(st, support, 'staging', 3);
   moveLabel(st, support, 'prod', 2);
@@ -67,6 +76,7 @@ export function seedMock(st: MockState): void {
   };
 
   blueprint(st, 'Ticket triage', ['support', 'classify'], 1);
+  seedMockDatasets(st);
 }
 
 /** Two finished runs of "Support reply" (v2, then v3, on two models), to browse the history. */
@@ -74,9 +84,9 @@ export function seedMockRuns(st: MockState): void {
   const support = st.blueprints.find((b) => b.name === 'Support reply');
   if (!support) return;
   const inputs: RunInput[] = [
-    { name: null, values: { agent: 'Sam', message: 'Where is my order? It was due on Monday.' } },
-    { name: 'refund', values: { agent: 'Sam', message: 'Can I get a refund?', language: 'French' } },
-    { name: null, values: { agent: 'Ana', message: 'My invoice shows <img src=x onerror=alert(1)> instead of the total' } },
+    { name: null, values: { agent: 'Sam', message: 'Where is my order? It was due on Monday.' }, category: 'shipping', reference: 'Apologise, give the tracking link and a delivery date.' },
+    { name: 'refund', values: { agent: 'Sam', message: 'Can I get a refund?', language: 'French' }, category: 'billing', reference: 'Yes, within 30 days: explain how.' },
+    { name: null, values: { agent: 'Ana', message: 'My invoice shows <img src=x onerror=alert(1)> instead of the total' }, category: 'billing' },
   ];
   const models = [
     { provider: 'bedrock', modelId: 'amazon.nova-lite-v1:0' },
