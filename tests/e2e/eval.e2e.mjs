@@ -77,6 +77,8 @@ async function main() {
     await retype(s, '[data-testid="evaluator-value"]', '{{ reference }}');
     await retype(s, '[data-testid="threshold-pass-rate"]', '70');
     assert.ok(panel);
+    await (await s.find('[data-testid="evaluators-panel"]')).click();
+    screenshot('docs/evaluators.png');
     await save(s, 'with a gate');
     await s.waitFind('[data-testid="version-item"][data-number="1"]');
 
@@ -94,6 +96,7 @@ async function main() {
     await chooseFile(s, good);
     await s.waitFind('[data-testid="dataset-item"][data-name="capitals"]', 20000);
     await s.waitFor('the four cases', async () => (await s.findAll('[data-testid="dataset-row"]')).length === 4);
+    screenshot('docs/datasets.png');
     await s.keys([Keys.ESCAPE]);
     await s.waitFor('the area to close', async () => (await s.findAll('[data-testid="datasets-area"]')).length === 0);
 
