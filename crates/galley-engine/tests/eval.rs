@@ -525,3 +525,91 @@ async fn scoring_resumes_where_a_stopped_run_left_it() {
         4 - run.cells_ok as usize
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_datasets_own_responses_are_scored_without_calling_a_model() {
+    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let (_dir, engine, _bp, _dataset) = setup(&sim).await;
+    // Bedrock's bring-your-own-response format: two models' answers, one missing for one case
+    let jsonl = [
+        r#"{"prompt":"Capital of France?","referenceResponse":"Paris","modelResponses":[{"response":"Paris.","modelIdentifier":"alpha"},{"response":"Lyon.","modelIdentifier":"beta"}]}"#,
+        r#"{"prompt":"Capital of Peru?","referenceResponse":"Lima","modelResponses":[{"response":"It is Lima.","modelIdentifier":"alpha"},{"response":"Lima","modelIdentifier":"beta"}]}"#,
+        r#"{"prompt":"Capital of Chile?","referenceResponse":"Santiago","modelResponses":[{"response":"Santiago","modelIdentifier":"alpha"}]}"#,
+    ]
+    .join("\n");
+    let imported = engine
+        .datasets_import(DatasetsImportReq {
+            path: None,
+            text: Some(jsonl),
+            format: None,
+            dataset_id: None,
+            name: Some("Brought".into()),
+        })
+        .await
+        .unwrap();
+    let bp = engine
+        .blueprints_create(BlueprintsCreateReq {
+            name: "Brought answers".into(),
+            tags: vec![],
+        })
+        .await
+        .unwrap();
+    let mut c = BlueprintContent::chat("", "{{ prompt }}");
+    c.evaluators = vec![contains_reference()];
+    engine
+        .versions_save(VersionsSaveReq {
+            id: bp.id.clone(),
+            content: c,
+            message: "scored".into(),
+        })
+        .await
+        .unwrap();
+    let byo = |m: &str| ModelRef::parse(&format!("dataset:{m}")).unwrap();
+    let mut req = run_req(&bp.id, &imported.summary.id, vec![]);
+    req.models = vec![byo("alpha"), byo("beta")];
+    let plan = engine.runs_plan(req.clone()).await.unwrap();
+    assert_eq!((plan.estimate.cells, plan.estimate.cost_usd_max), (6, 0.0));
+    let (_e, to) = sink();
+    let run = engine.runs_start(req.clone(), "app", to).await.unwrap();
+    assert_eq!((run.cells_ok, run.cells_failed), (5, 1));
+    assert!(sim.requests().is_empty(), "no model was called");
+    let detail = engine
+        .runs_get(RunRef {
+            run_id: run.id.clone(),
+        })
+        .await
+        .unwrap();
+    let text = |col: u32, input: u32| {
+        detail
+            .cells
+            .iter()
+            .find(|c| c.key.column == col && c.key.input == input)
+            .unwrap()
+    };
+    assert_eq!(text(0, 1).text, "It is Lima.");
+    assert_eq!(text(1, 0).text, "Lyon.");
+    let missing = text(1, 2).error.as_ref().unwrap();
+    assert_eq!(
+        missing.message,
+        "case 3 has no response of `beta` in the dataset"
+    );
+    let s = engine
+        .eval_summary(RunRef { run_id: run.id })
+        .await
+        .unwrap();
+    assert_eq!(s.variants[0].pass_rate.as_ref().unwrap().estimate, 1.0);
+    // beta: Lyon fails, Lima passes, no answer for Chile counts as not passing
+    let beta = s.variants[1].pass_rate.as_ref().unwrap().estimate;
+    assert!((beta - 1.0 / 3.0).abs() < 1e-12, "{beta}");
+    assert_eq!(s.variants[1].cells_failed, 1);
+    // without a dataset, such a column cannot run
+    req.dataset = None;
+    req.inputs = vec![RunInput::default()];
+    let err = engine.runs_plan(req).await.unwrap_err();
+    assert!(
+        err.message
+            .contains("`dataset:alpha` answers with a dataset's own responses"),
+        "{}",
+        err.message
+    );
+}

@@ -5,6 +5,6 @@
  */
 export type ModelRef = { 
 /**
- * `local`, `bedrock` or `openai`.
+ * `local`, `bedrock`, `openai`, or `dataset` for a dataset's own responses.
  */
 provider: string, endpoint?: string, modelId: string, };

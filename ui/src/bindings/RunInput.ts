@@ -15,4 +15,8 @@ reference?: string,
 /**
  * The case's category: scores are also broken down by it.
  */
-category?: string, };
+category?: string, 
+/**
+ * Responses brought with the case, by model identifier (`dataset:MODEL` columns).
+ */
+responses?: { [key in string]?: string }, };

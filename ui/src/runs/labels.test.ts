@@ -8,6 +8,7 @@ describe('model labels', () => {
     'bedrock:anthropic.claude-3-5-haiku-20241022-v1:0',
     'openai:Ollama/llama3.2:3b',
     'local:ollama/llama3.2:latest',
+    'dataset:my-model:v2',
   ])('reads and writes %s', (text) => {
     const parsed = parseModel(text);
     expect(parsed.ok && modelLabel(parsed.model)).toBe(text);

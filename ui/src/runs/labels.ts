@@ -18,19 +18,22 @@ export function columnLabel(c: Pick<RunColumn, 'version' | 'model'>): string {
 
 export type ParsedModel = { ok: true; model: ModelRef } | { ok: false; error: string };
 
-/** Reads `local:ID`, `bedrock:ID` or `openai:ENDPOINT/ID` (the engine's `ModelRef::parse`). */
+/**
+ * Reads `local:ID`, `bedrock:ID`, `openai:ENDPOINT/ID` or `dataset:ID` (a dataset's own responses),
+ * as the engine's `ModelRef::parse` does.
+ */
 export function parseModel(text: string): ParsedModel {
   const t = text.trim();
   const bad: ParsedModel = {
     ok: false,
-    error: `\`${t}\` does not name a model: write \`local:MODEL\`, \`bedrock:MODEL_ID\` or \`openai:ENDPOINT/MODEL\``,
+    error: `\`${t}\` does not name a model: write \`local:MODEL\`, \`bedrock:MODEL_ID\`, \`openai:ENDPOINT/MODEL\` or \`dataset:MODEL\` (a dataset's own responses)`,
   };
   const colon = t.indexOf(':');
   if (colon < 0) return bad;
   const provider = t.slice(0, colon).trim();
   const rest = t.slice(colon + 1).trim();
   if (rest === '') return bad;
-  if (provider === 'local' || provider === 'bedrock') return { ok: true, model: { provider, modelId: rest } };
+  if (provider === 'local' || provider === 'bedrock' || provider === 'dataset') return { ok: true, model: { provider, modelId: rest } };
   if (provider === 'openai') {
     const slash = rest.indexOf('/');
     if (slash < 0) return bad;

@@ -17,7 +17,7 @@ use tokio::task::JoinSet;
 use super::limiter::Limiter;
 use super::model::{CellStatus, RunCell, RunEvent, RunProgress, RunStatus};
 use super::plan::Requests;
-use super::spec::{CellKey, RunSpec};
+use super::spec::{CellKey, RunSpec, BYO_PROVIDER};
 use crate::eval::{score_row, Scorer};
 use crate::{Engine, EngineError};
 
@@ -37,6 +37,8 @@ struct Job {
     provider: Result<Arc<dyn Provider>, ProviderError>,
     limiter: Arc<Limiter>,
     is_local: bool,
+    /// For a `dataset:MODEL` column: the case's own response, or why it has none.
+    byo: Option<Result<String, String>>,
 }
 
 /// What the cells share.
@@ -78,7 +80,14 @@ impl Engine {
         let mut jobs = Vec::new();
         for (c, column) in spec.columns.iter().enumerate() {
             let label = column.model.label();
-            if !providers.contains_key(&label) {
+            let byo_column = column.model.provider == BYO_PROVIDER;
+            if byo_column {
+                providers.entry(label.clone()).or_insert_with(|| {
+                    Err(ProviderError::invalid_request(
+                        "a dataset's responses are not a model to call",
+                    ))
+                });
+            } else if !providers.contains_key(&label) {
                 let p = self.provider_for(&column.settings).await;
                 providers.insert(label.clone(), p);
             }
@@ -102,6 +111,19 @@ impl Engine {
                         provider: providers[&label].clone(),
                         limiter: limiter.clone(),
                         is_local,
+                        byo: byo_column.then(|| {
+                            spec.inputs[i as usize]
+                                .responses
+                                .get(&column.model.model_id)
+                                .cloned()
+                                .ok_or_else(|| {
+                                    format!(
+                                        "case {} has no response of `{}` in the dataset",
+                                        i + 1,
+                                        column.model.model_id
+                                    )
+                                })
+                        }),
                     });
                 }
             }
@@ -282,6 +304,9 @@ async fn compute(
     if shared.run_cancel.is_cancelled() {
         return Ok(None);
     }
+    if let Some(answer) = &job.byo {
+        return Ok(Some((brought(engine, job, answer), None)));
+    }
     if !shared.bypass_cache {
         if let Some(cached) = engine.store.cache_get(&job.cache_key).await? {
             if let Ok(outcome) = serde_json::from_value::<ChatOutcome>(cached) {
@@ -384,6 +409,35 @@ pub(crate) fn pause(tries: u32, key: CellKey) -> Duration {
     let base = FIRST_PAUSE.saturating_mul(2u32.saturating_pow(tries.saturating_sub(1)));
     let spread = u64::from((key.column * 31 + key.input * 17 + key.repeat * 7 + tries * 13) % 100);
     (base + Duration::from_millis(spread * base.as_millis() as u64 / 400)).min(MAX_PAUSE)
+}
+
+/// A cell answered by the dataset's own response: no call, no cost, no timings.
+fn brought(engine: &Engine, job: &Job, answer: &Result<String, String>) -> RunCell {
+    match answer {
+        Ok(text) => RunCell {
+            key: job.key,
+            status: CellStatus::Ok,
+            text: text.clone(),
+            stop_reason: None,
+            usage: None,
+            ttft_ms: None,
+            latency_ms: None,
+            cost_usd: Some(0.0),
+            cache_hit: false,
+            attempts: 0,
+            error: None,
+            request: job.request.clone(),
+            finished_at: engine.now(),
+        },
+        Err(why) => finished(
+            engine,
+            job,
+            Err(ProviderError::invalid_request(why.clone())),
+            0,
+            false,
+            None,
+        ),
+    }
 }
 
 fn finished(

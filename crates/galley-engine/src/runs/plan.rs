@@ -6,7 +6,7 @@ use galley_core::template::render;
 use galley_providers::{ChatRequest, Usage};
 
 use super::model::{RunEstimate, RunPlan, RunsStartReq};
-use super::spec::{CellKey, ModelRef, RunColumn, RunSpec};
+use super::spec::{CellKey, ModelRef, RunColumn, RunSpec, BYO_PROVIDER};
 use crate::{Engine, EngineError};
 
 /// The most cells one run may have.
@@ -67,9 +67,12 @@ impl Engine {
                 req.models.clone()
             };
             for model in models {
-                if !galley_core::blueprint::PROVIDERS.contains(&model.provider.as_str()) {
+                if !galley_core::blueprint::PROVIDERS.contains(&model.provider.as_str())
+                    && model.provider != BYO_PROVIDER
+                {
                     return Err(EngineError::invalid(format!(
-                        "the provider `{}` is not known: use `local`, `bedrock` or `openai`",
+                        "the provider `{}` is not known: use `local`, `bedrock`, `openai`, or \
+                         `dataset` for a dataset's own responses",
                         model.provider
                     )));
                 }
@@ -91,6 +94,14 @@ impl Engine {
             }
             None => (req.inputs, None),
         };
+        if dataset.is_none() {
+            if let Some(c) = columns.iter().find(|c| c.model.provider == BYO_PROVIDER) {
+                return Err(EngineError::invalid(format!(
+                    "`{}` answers with a dataset's own responses: run on a dataset that has them",
+                    c.model.label()
+                )));
+            }
+        }
         if inputs.is_empty() {
             return Err(EngineError::invalid(
                 "a run needs at least one input (a set of variable values; empty for a prompt without variables)",
@@ -150,6 +161,11 @@ impl Engine {
                 values: c.values,
                 reference: c.reference,
                 category: c.category,
+                responses: c
+                    .responses
+                    .into_iter()
+                    .map(|r| (r.model, r.response))
+                    .collect(),
             })
             .collect();
         Ok((
@@ -203,6 +219,9 @@ impl Engine {
         }
         for (c, column) in spec.columns.iter().enumerate() {
             let c = c as u32;
+            if column.model.provider == BYO_PROVIDER {
+                continue; // answered from the dataset: no call, no cost
+            }
             for i in 0..spec.inputs.len() as u32 {
                 let request = &requests[&(c, i)];
                 let input_tokens = counted

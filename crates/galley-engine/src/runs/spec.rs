@@ -10,11 +10,16 @@ use ts_rs::TS;
 
 use crate::EngineError;
 
+/// The provider of a column whose answers are a dataset's bring-your-own responses (Bedrock's
+/// `modelResponses`): `dataset:MODEL` answers each case with that model's response, calling
+/// nothing, so responses produced elsewhere are scored like any other.
+pub const BYO_PROVIDER: &str = "dataset";
+
 /// A model to run on: provider, endpoint (for `openai`) and model id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelRef {
-    /// `local`, `bedrock` or `openai`.
+    /// `local`, `bedrock`, `openai`, or `dataset` for a dataset's own responses.
     pub provider: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -45,8 +50,8 @@ impl ModelRef {
         let text = text.trim();
         let bad = || {
             EngineError::invalid(format!(
-                "`{text}` does not name a model: write `local:MODEL`, `bedrock:MODEL_ID` or \
-                 `openai:ENDPOINT/MODEL`"
+                "`{text}` does not name a model: write `local:MODEL`, `bedrock:MODEL_ID`, \
+                 `openai:ENDPOINT/MODEL` or `dataset:MODEL` (a dataset's own responses)"
             ))
         };
         let (provider, rest) = text.split_once(':').ok_or_else(bad)?;
@@ -55,7 +60,7 @@ impl ModelRef {
             return Err(bad());
         }
         match provider.trim() {
-            "local" | "bedrock" => Ok(ModelRef {
+            "local" | "bedrock" | BYO_PROVIDER => Ok(ModelRef {
                 provider: provider.trim().to_string(),
                 endpoint: None,
                 model_id: rest.to_string(),
@@ -114,6 +119,10 @@ pub struct RunInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub category: Option<String>,
+    /// Responses brought with the case, by model identifier (`dataset:MODEL` columns).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[ts(as = "Option<BTreeMap<String, String>>", optional)]
+    pub responses: BTreeMap<String, String>,
 }
 
 impl RunInput {
@@ -205,6 +214,7 @@ mod tests {
             "bedrock:anthropic.claude-3-5-haiku-20241022-v1:0",
             "openai:Ollama/llama3.2:3b",
             "local:ollama/llama3.2:latest",
+            "dataset:my-model:v2",
         ] {
             let m = ModelRef::parse(text).unwrap();
             assert_eq!(m.label(), text);
