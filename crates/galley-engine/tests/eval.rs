@@ -564,8 +564,17 @@ async fn a_datasets_own_responses_are_scored_without_calling_a_model() {
         })
         .await
         .unwrap();
+    // v2 has no evaluators: it gets no pass rate (not a perfect one)
+    engine
+        .versions_save(VersionsSaveReq {
+            id: bp.id.clone(),
+            content: BlueprintContent::chat("Unjudged.", "{{ prompt }}"),
+            message: "no evaluators".into(),
+        })
+        .await
+        .unwrap();
     let byo = |m: &str| ModelRef::parse(&format!("dataset:{m}")).unwrap();
-    let mut req = run_req(&bp.id, &imported.summary.id, vec![]);
+    let mut req = run_req(&bp.id, &imported.summary.id, vec![1]);
     req.models = vec![byo("alpha"), byo("beta")];
     let plan = engine.runs_plan(req.clone()).await.unwrap();
     assert_eq!((plan.estimate.cells, plan.estimate.cost_usd_max), (6, 0.0));
@@ -602,6 +611,24 @@ async fn a_datasets_own_responses_are_scored_without_calling_a_model() {
     let beta = s.variants[1].pass_rate.as_ref().unwrap().estimate;
     assert!((beta - 1.0 / 3.0).abs() < 1e-12, "{beta}");
     assert_eq!(s.variants[1].cells_failed, 1);
+    let mut both = req.clone();
+    both.versions = vec![1, 2];
+    both.models = vec![byo("alpha")];
+    let (_e, to) = sink();
+    let run2 = engine.runs_start(both, "app", to).await.unwrap();
+    let s2 = engine
+        .eval_summary(RunRef { run_id: run2.id })
+        .await
+        .unwrap();
+    assert_eq!(s2.variants[0].pass_rate.as_ref().unwrap().estimate, 1.0);
+    assert_eq!(
+        (
+            s2.variants[1].pass_rate.as_ref(),
+            s2.variants[1].cells_scored
+        ),
+        (None, 0)
+    );
+    assert!(s2.variants[1].gate.is_empty() && s2.variants[1].gate_pass);
     // without a dataset, such a column cannot run
     req.dataset = None;
     req.inputs = vec![RunInput::default()];

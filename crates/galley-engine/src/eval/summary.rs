@@ -69,7 +69,9 @@ pub(crate) fn summarize(detail: &RunDetail, scores: &[CellScore]) -> EvalSummary
                 };
                 if cell.status != CellStatus::Ok {
                     failed += 1;
-                    pass_by_case.entry(i).or_default().push(0.0);
+                    if !evaluators.is_empty() {
+                        pass_by_case.entry(i).or_default().push(0.0);
+                    }
                     continue;
                 }
                 if let Some(cost) = cell.cost_usd {
@@ -115,6 +117,9 @@ pub(crate) fn summarize(detail: &RunDetail, scores: &[CellScore]) -> EvalSummary
                 if !complete {
                     unscored += 1;
                     continue;
+                }
+                if evaluators.is_empty() {
+                    continue; // nothing judges this version: no pass rate, not a perfect one
                 }
                 scored += 1;
                 pass_by_case
