@@ -123,6 +123,23 @@ pub async fn eval(engine: &Engine, a: EvalArgs) -> Result<bool, EngineError> {
     } else {
         print_summary(&summary);
     }
+    if run.cells_total > 0 && run.cells_ok == 0 {
+        // not a verdict on the prompt: nothing answered (credentials, region, model access...)
+        let detail = engine
+            .runs_get(RunRef {
+                run_id: run.id.clone(),
+            })
+            .await?;
+        let why = detail
+            .cells
+            .iter()
+            .find_map(|c| c.error.as_ref())
+            .map_or_else(|| "no answer".to_string(), |e| e.message.clone());
+        return Err(EngineError::invalid(format!(
+            "no case got an answer in run {} ({} of {} calls failed): {why}",
+            run.id, run.cells_failed, run.cells_total
+        )));
+    }
     if run.status != RunStatus::Finished {
         return Err(EngineError::invalid(format!(
             "the evaluation run {} did not finish ({}); `galley runs resume {}` completes it",

@@ -194,6 +194,30 @@ async fn the_gate_passes_fails_and_errs_with_its_exit_codes() {
     assert!(xml.contains("type=\"threshold\""), "{xml}");
     validate_junit(&tmp.path().join("out/junit2.xml"));
 
+    // every call failing (here: a wrong secret key) is an error, not a verdict: exit 2
+    let out = galley(&data, tmp.path(), &sim)
+        .env("AWS_SECRET_ACCESS_KEY", "not-the-secret")
+        .args([
+            "eval",
+            "Capitals",
+            "--version",
+            "1",
+            "--dataset",
+            "capitals",
+        ])
+        .args(["--junit", "out/junit3.xml", "--no-cache"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("no case got an answer"), "{stderr}");
+    assert!(stderr.contains("(4 of 4 calls failed)"), "{stderr}");
+    assert!(
+        tmp.path().join("out/junit3.xml").exists(),
+        "the reports are still written"
+    );
+    assert!(!stderr.contains("not-the-secret"), "{stderr}");
+
     // errors, exit 2: a missing blueprint, a version without evaluators, a missing dataset,
     // a label that points nowhere, a bad dataset file (its lines named)
     std::fs::write(

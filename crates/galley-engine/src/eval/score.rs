@@ -35,6 +35,8 @@ struct JudgeModel {
 /// Everything scoring the cells of one run needs, built once per run.
 pub(crate) struct Scorer {
     judges: HashMap<String, JudgeModel>,
+    /// The run bypasses the response cache: judges are asked again too.
+    bypass_cache: bool,
 }
 
 impl Scorer {
@@ -82,7 +84,10 @@ impl Engine {
                 );
             }
         }
-        Scorer { judges }
+        Scorer {
+            judges,
+            bypass_cache: spec.bypass_cache,
+        }
     }
 
     /// Every evaluator of the cell's version on the cell. A cell that failed is not scored.
@@ -166,7 +171,7 @@ impl Engine {
         };
         let cache_key = judge_cache_key(&judge.label, &request);
         let cached = match self.store.cache_get(&cache_key).await {
-            Ok(Some(v)) => serde_json::from_value::<ChatOutcome>(v).ok(),
+            Ok(Some(v)) if !scorer.bypass_cache => serde_json::from_value::<ChatOutcome>(v).ok(),
             _ => None,
         };
         let outcome = match cached {
