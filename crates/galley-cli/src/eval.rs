@@ -104,17 +104,13 @@ pub async fn eval(engine: &Engine, a: EvalArgs) -> Result<bool, EngineError> {
     let bar = Progress::new(!a.json && std::io::stderr().is_terminal());
     let run = engine.runs_start(req, "cli", bar.sink()).await?;
     bar.finish();
-    let run_ref = RunRef {
-        run_id: run.id.clone(),
-    };
-    let summary = engine.eval_summary(run_ref).await?;
     let report = EvalReportReq {
         run_id: run.id.clone(),
         junit: a.junit.as_deref().map(absolute).transpose()?,
         json: a.json_report.as_deref().map(absolute).transpose()?,
         markdown: a.markdown.as_deref().map(absolute).transpose()?,
     };
-    engine.eval_report(report).await?;
+    let (summary, _) = engine.eval_summary_and_report(report).await?;
     if a.json {
         println!(
             "{}",

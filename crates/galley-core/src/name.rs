@@ -6,9 +6,15 @@ pub const MAX_TAG_CHARS: usize = 40;
 
 /// A trimmed, valid blueprint name, or why not.
 pub fn validate_name(raw: &str) -> Result<String, String> {
+    validate_name_of("a blueprint", raw)
+}
+
+/// A trimmed, valid name of `what` (`a blueprint`, `a dataset`), or why not: the same rules for
+/// every named thing.
+pub fn validate_name_of(what: &str, raw: &str) -> Result<String, String> {
     let name = raw.trim();
     if name.is_empty() {
-        return Err("a blueprint needs a name".into());
+        return Err(format!("{what} needs a name"));
     }
     if name.chars().count() > MAX_NAME_CHARS {
         return Err(format!("name is longer than {MAX_NAME_CHARS} characters"));

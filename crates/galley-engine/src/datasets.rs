@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use galley_core::dataset::{self, DatasetContent, DatasetFormat, Severity};
-use galley_core::name::validate_name;
+use galley_core::name::validate_name_of;
 use galley_store::{DatasetContentRow, DatasetSummary, DatasetVersionMeta};
 use serde::{Deserialize, Serialize};
 use tracing::instrument;
@@ -337,8 +337,7 @@ impl Engine {
 }
 
 fn dataset_name(raw: &str) -> Result<String, EngineError> {
-    validate_name(raw)
-        .map_err(|e| EngineError::invalid(e.replace("a blueprint needs", "a dataset needs")))
+    validate_name_of("a dataset", raw).map_err(EngineError::invalid)
 }
 
 fn check_content(content: &DatasetContent) -> Result<(), EngineError> {

@@ -449,6 +449,14 @@ async fn datasets_import_all_or_nothing_and_version_their_cases() {
         .await
         .unwrap_err();
     assert_eq!(dup.code, ErrorCode::Conflict);
+    let unnamed = engine
+        .datasets_create(DatasetsCreateReq {
+            name: "  ".into(),
+            description: String::new(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(unnamed.message, "a dataset needs a name");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -41,7 +41,7 @@ impl Engine {
         Ok(summary::summarize(&detail, &scores))
     }
 
-    async fn stored_scores(&self, run_id: &str) -> Result<Vec<CellScore>, EngineError> {
+    pub(crate) async fn stored_scores(&self, run_id: &str) -> Result<Vec<CellScore>, EngineError> {
         Ok(self
             .store
             .run_scores(run_id)

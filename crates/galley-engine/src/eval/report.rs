@@ -38,16 +38,26 @@ pub struct EvalReportFiles {
 impl Engine {
     /// Writes the reports asked for.
     pub async fn eval_report(&self, req: EvalReportReq) -> Result<EvalReportFiles, EngineError> {
-        let run = RunRef {
-            run_id: req.run_id.clone(),
-        };
-        let detail = self.runs_get(run.clone()).await?;
-        let summary = self.eval_summary(run.clone()).await?;
-        let scores = self.eval_scores(run).await?.scores;
-        let hostname = hostname();
+        Ok(self.eval_summary_and_report(req).await?.1)
+    }
+
+    /// The run's summary, and the reports asked for written from that same summary: the run and
+    /// its verdicts are read once and the bootstrap intervals computed once (what `galley eval`
+    /// prints and what it writes agree by construction).
+    pub async fn eval_summary_and_report(
+        &self,
+        req: EvalReportReq,
+    ) -> Result<(EvalSummary, EvalReportFiles), EngineError> {
+        let detail = self
+            .runs_get(RunRef {
+                run_id: req.run_id.clone(),
+            })
+            .await?;
+        let scores = self.stored_scores(&req.run_id).await?;
+        let summary = super::summary::summarize(&detail, &scores);
         let mut written = Vec::new();
         if let Some(path) = &req.junit {
-            let text = junit(&summary, &detail, &scores, &hostname);
+            let text = junit(&summary, &detail, &scores, &hostname());
             written.push(crate::files::write_atomic(path, text.as_bytes())?);
         }
         if let Some(path) = &req.json {
@@ -58,9 +68,10 @@ impl Engine {
             let text = markdown(&summary, &detail, &scores);
             written.push(crate::files::write_atomic(path, text.as_bytes())?);
         }
-        Ok(EvalReportFiles {
+        let files = EvalReportFiles {
             written: written.iter().map(|p| p.display().to_string()).collect(),
-        })
+        };
+        Ok((summary, files))
     }
 }
 
