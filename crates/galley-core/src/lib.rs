@@ -9,6 +9,7 @@ pub mod diff;
 pub mod eval;
 pub mod label;
 pub mod name;
+pub mod review;
 pub mod stats;
 pub mod template;
 pub mod text;
