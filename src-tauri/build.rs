@@ -53,6 +53,19 @@ const COMMANDS: &[&str] = &[
     "eval_summary",
     "eval_scores",
     "eval_report",
+    "reviews_list",
+    "reviews_get",
+    "reviews_create",
+    "reviews_delete",
+    "reviews_session",
+    "reviews_rate",
+    "reviews_unrate",
+    "reviews_export_pack",
+    "reviews_import_pack",
+    "reviews_export_ratings",
+    "reviews_merge",
+    "reviews_results",
+    "reviews_export_csv",
 ];
 
 fn main() {

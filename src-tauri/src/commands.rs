@@ -320,3 +320,74 @@ pub async fn eval_scores(s: State<'_, AppState>, req: RunRef) -> Res<EvalScoresR
 pub async fn eval_report(s: State<'_, AppState>, req: EvalReportReq) -> Res<EvalReportFiles> {
     s.engine()?.eval_report(req).await
 }
+
+#[tauri::command]
+pub async fn reviews_list(s: State<'_, AppState>) -> Res<Vec<ReviewSummary>> {
+    s.engine()?.reviews_list().await
+}
+
+#[tauri::command]
+pub async fn reviews_get(s: State<'_, AppState>, req: ReviewRef) -> Res<ReviewSummary> {
+    s.engine()?.reviews_get(req).await
+}
+
+#[tauri::command]
+pub async fn reviews_create(s: State<'_, AppState>, req: ReviewsCreateReq) -> Res<ReviewSummary> {
+    s.engine()?.reviews_create(req).await
+}
+
+#[tauri::command]
+pub async fn reviews_delete(s: State<'_, AppState>, req: ReviewRef) -> Res<()> {
+    s.engine()?.reviews_delete(req).await
+}
+
+#[tauri::command]
+pub async fn reviews_session(s: State<'_, AppState>, req: ReviewRef) -> Res<RatingSession> {
+    s.engine()?.reviews_session(req).await
+}
+
+#[tauri::command]
+pub async fn reviews_rate(s: State<'_, AppState>, req: ReviewsRateReq) -> Res<ShownRating> {
+    s.engine()?.reviews_rate(req).await
+}
+
+#[tauri::command]
+pub async fn reviews_unrate(s: State<'_, AppState>, req: ReviewsUnrateReq) -> Res<bool> {
+    s.engine()?.reviews_unrate(req).await
+}
+
+#[tauri::command]
+pub async fn reviews_export_pack(s: State<'_, AppState>, req: ReviewsFileReq) -> Res<String> {
+    s.engine()?.reviews_export_pack(req).await
+}
+
+#[tauri::command]
+pub async fn reviews_import_pack(
+    s: State<'_, AppState>,
+    req: ReviewsImportReq,
+) -> Res<ReviewSummary> {
+    s.engine()?.reviews_import_pack(req).await
+}
+
+#[tauri::command]
+pub async fn reviews_export_ratings(s: State<'_, AppState>, req: ReviewsFileReq) -> Res<u32> {
+    s.engine()?.reviews_export_ratings(req).await
+}
+
+#[tauri::command]
+pub async fn reviews_merge(s: State<'_, AppState>, req: ReviewsMergeReq) -> Res<MergeReport> {
+    s.engine()?.reviews_merge(req).await
+}
+
+#[tauri::command]
+pub async fn reviews_results(
+    s: State<'_, AppState>,
+    req: ReviewRef,
+) -> Res<galley_engine::core::review::ReviewResults> {
+    s.engine()?.reviews_results(req).await
+}
+
+#[tauri::command]
+pub async fn reviews_export_csv(s: State<'_, AppState>, req: ReviewsFileReq) -> Res<String> {
+    s.engine()?.reviews_export_csv(req).await
+}

@@ -249,7 +249,14 @@ impl Engine {
         req: DatasetsImportReq,
     ) -> Result<DatasetsImportRes, EngineError> {
         let (bytes, file_name) = match (&req.path, &req.text) {
-            (Some(path), None) => (read_file(Path::new(path))?, Some(path.clone())),
+            (Some(path), None) => (
+                crate::files::read_limited(
+                    Path::new(path),
+                    "a CSV or JSONL file",
+                    MAX_IMPORT_BYTES,
+                )?,
+                Some(path.clone()),
+            ),
             (None, Some(text)) => (text.clone().into_bytes(), None),
             _ => {
                 return Err(EngineError::invalid(
@@ -382,25 +389,6 @@ fn content_from_json(
             format!("version {number} of the dataset `{name}` is unreadable: {e}"),
         )
     })
-}
-
-fn read_file(path: &Path) -> Result<Vec<u8>, EngineError> {
-    let shown = path.display();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| EngineError::invalid(format!("cannot read {shown}: {e}")))?;
-    if meta.is_dir() {
-        return Err(EngineError::invalid(format!(
-            "{shown} is a folder: choose a CSV or JSONL file"
-        )));
-    }
-    if meta.len() > MAX_IMPORT_BYTES {
-        return Err(EngineError::invalid(format!(
-            "{shown} is {} MB: a dataset file may have at most {} MB",
-            meta.len() / (1024 * 1024),
-            MAX_IMPORT_BYTES / (1024 * 1024)
-        )));
-    }
-    std::fs::read(path).map_err(|e| EngineError::invalid(format!("cannot read {shown}: {e}")))
 }
 
 fn file_label(path: &str) -> String {

@@ -44,7 +44,9 @@ impl From<StoreError> for EngineError {
     fn from(e: StoreError) -> Self {
         let code = match &e {
             StoreError::NotFound(_) => ErrorCode::NotFound,
-            StoreError::DuplicateName(_) | StoreError::DuplicateDataset(_) => ErrorCode::Conflict,
+            StoreError::DuplicateName(_)
+            | StoreError::DuplicateDataset(_)
+            | StoreError::DuplicateReview(_) => ErrorCode::Conflict,
             StoreError::NewerSchema { .. } | StoreError::NotADatabase { .. } => ErrorCode::Database,
             StoreError::DataDir { .. } => ErrorCode::Database,
             _ => ErrorCode::Internal,

@@ -30,3 +30,28 @@ fn tmp_beside(path: &Path) -> PathBuf {
     name.push(".galley-tmp");
     path.with_file_name(name)
 }
+
+/// Reads a file the user chose, refusing a folder or a file over `max_bytes` before reading it;
+/// `expected` names what should have been chosen ("a CSV or JSONL file").
+pub(crate) fn read_limited(
+    path: &Path,
+    expected: &str,
+    max_bytes: u64,
+) -> Result<Vec<u8>, EngineError> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| EngineError::invalid(format!("cannot read {shown}: {e}")))?;
+    if meta.is_dir() {
+        return Err(EngineError::invalid(format!(
+            "{shown} is a folder: choose {expected}"
+        )));
+    }
+    if meta.len() > max_bytes {
+        return Err(EngineError::invalid(format!(
+            "{shown} is {} MB: {expected} may have at most {} MB",
+            meta.len() / (1024 * 1024),
+            max_bytes / (1024 * 1024)
+        )));
+    }
+    std::fs::read(path).map_err(|e| EngineError::invalid(format!("cannot read {shown}: {e}")))
+}

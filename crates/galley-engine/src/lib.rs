@@ -13,6 +13,7 @@ mod error;
 mod eval;
 mod files;
 mod local;
+mod reviews;
 mod runs;
 mod settings;
 mod templates;
@@ -43,9 +44,11 @@ pub use galley_store::{
     VersionMeta,
 };
 pub use local::{LocalConfig, LocalModelInfo, LocalModelPathReq, LocalModelSource, LocalModelsRes};
+pub use reviews::*;
 pub use runs::*;
 pub use settings::{
-    AppSettings, AwsProfilesRes, ModelsCatalogReq, PricesInfo, RunsConfig, PRICES_FILE,
+    AppSettings, AwsProfilesRes, ModelsCatalogReq, PricesInfo, RaterIdentity, RunsConfig,
+    PRICES_FILE,
 };
 pub use tryrun::{TryRunCancelReq, TryRunReq, TryRunRes};
 

@@ -20,6 +20,7 @@ const BEDROCK_KEY: &str = "bedrock";
 const LOCAL_KEY: &str = "local";
 const ENDPOINTS_KEY: &str = "endpoints";
 const RUNS_KEY: &str = "runs";
+const RATER_KEY: &str = "rater";
 /// The user's price overrides, next to the database.
 pub const PRICES_FILE: &str = "prices.json";
 
@@ -34,6 +35,50 @@ pub struct AppSettings {
     pub endpoints: Vec<EndpointConfig>,
     #[serde(default)]
     pub runs: RunsConfig,
+    /// Who rates in human reviews on this desktop; empty until the user says.
+    #[serde(default)]
+    pub rater: RaterIdentity,
+}
+
+/// The name and email ratings given here are recorded under (a ratings file carries them).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RaterIdentity {
+    pub name: String,
+    pub email: String,
+}
+
+impl RaterIdentity {
+    fn validated(self) -> Result<RaterIdentity, EngineError> {
+        let name = self.name.trim().to_string();
+        let email = self.email.trim().to_string();
+        if name.chars().count() > 100 {
+            return Err(EngineError::invalid(
+                "rater: a name is at most 100 characters",
+            ));
+        }
+        if !email.is_empty() {
+            let at = email.find('@');
+            let well_formed = at.is_some_and(|i| i > 0 && i + 1 < email.len())
+                && !email.contains(char::is_whitespace)
+                && email.len() <= 254;
+            if !well_formed {
+                return Err(EngineError::invalid(format!(
+                    "rater: \"{email}\" is not an email address (name@example.com)"
+                )));
+            }
+        }
+        if name.is_empty() != email.is_empty() {
+            return Err(EngineError::invalid(
+                "rater: give both a name and an email, or neither",
+            ));
+        }
+        Ok(RaterIdentity { name, email })
+    }
+
+    pub fn is_set(&self) -> bool {
+        !self.email.is_empty()
+    }
 }
 
 /// Defaults and limits of comparison runs.
@@ -108,11 +153,13 @@ impl Engine {
         let local = self.store.setting(LOCAL_KEY).await?.unwrap_or_default();
         let endpoints = self.store.setting(ENDPOINTS_KEY).await?.unwrap_or_default();
         let runs = self.store.setting(RUNS_KEY).await?.unwrap_or_default();
+        let rater = self.store.setting(RATER_KEY).await?.unwrap_or_default();
         Ok(AppSettings {
             bedrock,
             local,
             endpoints,
             runs,
+            rater,
         })
     }
 
@@ -126,12 +173,15 @@ impl Engine {
         let local = req.local.validated()?;
         let endpoints = validated_endpoints(req.endpoints)?;
         let runs = req.runs.validated()?;
+        let rater = req.rater.validated()?;
         let now = self.now();
         self.store.setting_put(BEDROCK_KEY, &bedrock, &now).await?;
         self.store.setting_put(LOCAL_KEY, &local, &now).await?;
         self.store
             .setting_put(ENDPOINTS_KEY, &endpoints, &now)
             .await?;
+        self.store.setting_put(RUNS_KEY, &runs, &now).await?;
+        self.store.setting_put(RATER_KEY, &rater, &now).await?;
         *self.bedrock.lock().await = None;
         *self.catalog.lock().await = None;
         self.endpoints.lock().await.clear();
@@ -140,6 +190,7 @@ impl Engine {
             local,
             endpoints,
             runs,
+            rater,
         })
     }
 

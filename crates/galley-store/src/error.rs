@@ -16,6 +16,8 @@ pub enum StoreError {
     DuplicateName(String),
     #[error("a dataset named `{0}` already exists")]
     DuplicateDataset(String),
+    #[error("{0}")]
+    DuplicateReview(String),
     #[error("{0} not found")]
     NotFound(String),
     #[error("stored {what} is unreadable: {detail}")]

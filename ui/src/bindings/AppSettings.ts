@@ -2,10 +2,15 @@
 import type { BedrockSettings } from "./BedrockSettings";
 import type { EndpointConfig } from "./EndpointConfig";
 import type { LocalConfig } from "./LocalConfig";
+import type { RaterIdentity } from "./RaterIdentity";
 import type { RunsConfig } from "./RunsConfig";
 
 export type AppSettings = { bedrock: BedrockSettings, local: LocalConfig, 
 /**
  * OpenAI-compatible endpoints, by name.
  */
-endpoints: Array<EndpointConfig>, runs: RunsConfig, };
+endpoints: Array<EndpointConfig>, runs: RunsConfig, 
+/**
+ * Who rates in human reviews on this desktop; empty until the user says.
+ */
+rater: RaterIdentity, };

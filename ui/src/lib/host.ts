@@ -36,6 +36,18 @@ import type {
   EvalScoresRes,
   EvalSummary,
   LabelsMoveReq,
+  MergeReport,
+  RatingSession,
+  ReviewRef,
+  ReviewResults,
+  ReviewSummary,
+  ReviewsCreateReq,
+  ReviewsFileReq,
+  ReviewsImportReq,
+  ReviewsMergeReq,
+  ReviewsRateReq,
+  ReviewsUnrateReq,
+  ShownRating,
   LabelsMoveRes,
   LocalModelPathReq,
   LocalModelsRes,
@@ -125,6 +137,19 @@ export interface Commands {
   eval_summary: { req: RunRef; res: EvalSummary };
   eval_scores: { req: RunRef; res: EvalScoresRes };
   eval_report: { req: EvalReportReq; res: EvalReportFiles };
+  reviews_list: { req: void; res: ReviewSummary[] };
+  reviews_get: { req: ReviewRef; res: ReviewSummary };
+  reviews_create: { req: ReviewsCreateReq; res: ReviewSummary };
+  reviews_delete: { req: ReviewRef; res: null };
+  reviews_session: { req: ReviewRef; res: RatingSession };
+  reviews_rate: { req: ReviewsRateReq; res: ShownRating };
+  reviews_unrate: { req: ReviewsUnrateReq; res: boolean };
+  reviews_export_pack: { req: ReviewsFileReq; res: string };
+  reviews_import_pack: { req: ReviewsImportReq; res: ReviewSummary };
+  reviews_export_ratings: { req: ReviewsFileReq; res: number };
+  reviews_merge: { req: ReviewsMergeReq; res: MergeReport };
+  reviews_results: { req: ReviewRef; res: ReviewResults };
+  reviews_export_csv: { req: ReviewsFileReq; res: string };
 }
 
 export type Command = keyof Commands;

@@ -57,7 +57,10 @@ impl Method {
         matches!(
             (kind, self),
             (ReviewKind::Single, Method::Thumbs | Method::Likert)
-                | (ReviewKind::Pairwise, Method::Choice | Method::ComparisonLikert)
+                | (
+                    ReviewKind::Pairwise,
+                    Method::Choice | Method::ComparisonLikert
+                )
                 | (ReviewKind::Rank, Method::Rank)
         )
     }
@@ -97,10 +100,14 @@ pub fn validate_metrics(kind: ReviewKind, metrics: &[Metric]) -> Result<(), Stri
             return Err(format!("metric {} needs a name", i + 1));
         }
         if name.chars().count() > 60 {
-            return Err(format!("metric \"{name}\": a name is at most 60 characters"));
+            return Err(format!(
+                "metric \"{name}\": a name is at most 60 characters"
+            ));
         }
         if m.instructions.chars().count() > 4000 {
-            return Err(format!("metric \"{name}\": instructions are at most 4000 characters"));
+            return Err(format!(
+                "metric \"{name}\": instructions are at most 4000 characters"
+            ));
         }
         let key = name.to_lowercase();
         if seen.contains(&key) {
@@ -137,19 +144,29 @@ mod tests {
 
     #[test]
     fn metrics_are_checked_against_the_kind() {
-        assert!(validate_metrics(ReviewKind::Pairwise, &[metric("overall", Method::Choice)]).is_ok());
-        let err = validate_metrics(ReviewKind::Pairwise, &[metric("tone", Method::Thumbs)])
-            .unwrap_err();
-        assert!(err.contains("\"tone\"") && err.contains("choice or comparison Likert"), "{err}");
+        assert!(
+            validate_metrics(ReviewKind::Pairwise, &[metric("overall", Method::Choice)]).is_ok()
+        );
+        let err =
+            validate_metrics(ReviewKind::Pairwise, &[metric("tone", Method::Thumbs)]).unwrap_err();
+        assert!(
+            err.contains("\"tone\"") && err.contains("choice or comparison Likert"),
+            "{err}"
+        );
         let err = validate_metrics(
             ReviewKind::Single,
-            &[metric("Tone", Method::Likert), metric("tone", Method::Thumbs)],
+            &[
+                metric("Tone", Method::Likert),
+                metric("tone", Method::Thumbs),
+            ],
         )
         .unwrap_err();
         assert_eq!(err, "metric \"tone\" is named twice");
         assert!(validate_metrics(ReviewKind::Single, &[]).is_err());
-        assert!(validate_metrics(ReviewKind::Rank, &[metric(" ", Method::Rank)])
-            .unwrap_err()
-            .contains("metric 1 needs a name"));
+        assert!(
+            validate_metrics(ReviewKind::Rank, &[metric(" ", Method::Rank)])
+                .unwrap_err()
+                .contains("metric 1 needs a name")
+        );
     }
 }

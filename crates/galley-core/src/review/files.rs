@@ -92,7 +92,10 @@ pub enum ReviewFileError {
     #[error("this is not a Galley review file: {0}")]
     NotJson(String),
     #[error("this is a {found} file, not a {expected} file")]
-    WrongFormat { expected: &'static str, found: String },
+    WrongFormat {
+        expected: &'static str,
+        found: String,
+    },
     #[error(
         "this file is format version {0}, newer than this Galley reads (1): update Galley to \
          open it"
@@ -121,21 +124,38 @@ fn hash_of<T: Serialize>(value: &T) -> String {
 
 /// Parses JSON and checks `format` and `formatVersion` before the rest, so a wrong file gets a
 /// message about what it is rather than about a missing field.
-fn parse<T: for<'de> Deserialize<'de>>(text: &str, expected: &'static str) -> Result<T, ReviewFileError> {
+fn parse<T: for<'de> Deserialize<'de>>(
+    text: &str,
+    expected: &'static str,
+) -> Result<T, ReviewFileError> {
     let raw: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| ReviewFileError::NotJson(format!("not JSON ({e})")))?;
-    let format = raw.get("format").and_then(|f| f.as_str()).unwrap_or_default();
+    let format = raw
+        .get("format")
+        .and_then(|f| f.as_str())
+        .unwrap_or_default();
     if format != expected {
         let found = match format {
             PACK_FORMAT => "review pack".to_string(),
             RATINGS_FORMAT => "ratings".to_string(),
-            "" => return Err(ReviewFileError::NotJson("it has no \"format\" field".into())),
+            "" => {
+                return Err(ReviewFileError::NotJson(
+                    "it has no \"format\" field".into(),
+                ))
+            }
             other => format!("\"{other}\""),
         };
-        let expected = if expected == PACK_FORMAT { "review pack" } else { "ratings" };
+        let expected = if expected == PACK_FORMAT {
+            "review pack"
+        } else {
+            "ratings"
+        };
         return Err(ReviewFileError::WrongFormat { expected, found });
     }
-    let version = raw.get("formatVersion").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+    let version = raw
+        .get("formatVersion")
+        .and_then(|v| v.as_u64())
+        .unwrap_or(0) as u32;
     if version > FORMAT_VERSION {
         return Err(ReviewFileError::NewerVersion(version));
     }
@@ -242,10 +262,12 @@ impl Pack {
             .metric(&rating.metric)
             .ok_or_else(|| format!("there is no metric \"{}\" in this review", rating.metric))?;
         let answers = self.items[index].answers.len();
-        rating
-            .value
-            .check(metric.method, answers)
-            .map_err(|e| format!("item \"{}\", metric \"{}\": {e}", rating.item, rating.metric))?;
+        rating.value.check(metric.method, answers).map_err(|e| {
+            format!(
+                "item \"{}\", metric \"{}\": {e}",
+                rating.item, rating.metric
+            )
+        })?;
         let expected = present(seed, &self.shapes()).sides_of(index);
         if rating.shown_usize() != expected {
             return Err(format!(
@@ -318,7 +340,8 @@ impl RatingsFile {
                     r.item, r.metric
                 )));
             }
-            pack.check_rating(file.seed, r).map_err(ReviewFileError::Invalid)?;
+            pack.check_rating(file.seed, r)
+                .map_err(ReviewFileError::Invalid)?;
         }
         Ok(file)
     }
@@ -406,9 +429,17 @@ mod tests {
             RatingsFile::read(&p.to_file(), &p).unwrap_err().to_string(),
             "this is a review pack file, not a ratings file"
         );
-        assert!(matches!(Pack::read("{ nope").unwrap_err(), ReviewFileError::NotJson(_)));
-        let newer = p.to_file().replace("\"formatVersion\": 1", "\"formatVersion\": 2");
-        assert_eq!(Pack::read(&newer).unwrap_err(), ReviewFileError::NewerVersion(2));
+        assert!(matches!(
+            Pack::read("{ nope").unwrap_err(),
+            ReviewFileError::NotJson(_)
+        ));
+        let newer = p
+            .to_file()
+            .replace("\"formatVersion\": 1", "\"formatVersion\": 2");
+        assert_eq!(
+            Pack::read(&newer).unwrap_err(),
+            ReviewFileError::NewerVersion(2)
+        );
     }
 
     #[test]
@@ -453,20 +484,33 @@ mod tests {
     fn edited_or_inconsistent_ratings_are_refused() {
         let p = pack();
         let text = ratings(&p).to_file().replace("\"tie\"", "\"first\"");
-        assert_eq!(RatingsFile::read(&text, &p).unwrap_err(), ReviewFileError::Tampered);
+        assert_eq!(
+            RatingsFile::read(&text, &p).unwrap_err(),
+            ReviewFileError::Tampered
+        );
 
         // Resealed after swapping the recorded sides: the seed does not give them.
         let mut forged = ratings(&p);
         forged.ratings[0].shown.reverse();
-        let forged = RatingsFile::new(&p, forged.rater, forged.seed, forged.ratings, forged.exported_at);
-        let err = RatingsFile::read(&forged.to_file(), &p).unwrap_err().to_string();
+        let forged = RatingsFile::new(
+            &p,
+            forged.rater,
+            forged.seed,
+            forged.ratings,
+            forged.exported_at,
+        );
+        let err = RatingsFile::read(&forged.to_file(), &p)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("seed 9 does not give"), "{err}");
 
         let mut unknown = ratings(&p);
         unknown.ratings[0].metric = "tone".into();
         let unknown = RatingsFile::new(&p, unknown.rater, 9, unknown.ratings, unknown.exported_at);
         assert_eq!(
-            RatingsFile::read(&unknown.to_file(), &p).unwrap_err().to_string(),
+            RatingsFile::read(&unknown.to_file(), &p)
+                .unwrap_err()
+                .to_string(),
             "the file is inconsistent: there is no metric \"tone\" in this review"
         );
 

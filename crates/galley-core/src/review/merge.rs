@@ -33,7 +33,10 @@ pub struct MergePlan {
 pub fn plan_merge(kept: &[Rating], incoming: &[Rating]) -> MergePlan {
     let mut plan = MergePlan::default();
     for r in incoming {
-        match kept.iter().find(|k| k.item == r.item && k.metric == r.metric) {
+        match kept
+            .iter()
+            .find(|k| k.item == r.item && k.metric == r.metric)
+        {
             None => plan.new.push(r.clone()),
             Some(k) if k.value == r.value && k.comment == r.comment => plan.duplicates += 1,
             Some(k) => plan.conflicts.push((

@@ -17,12 +17,18 @@
 //! mixed up; it is not a signature (anyone can recompute it), and it does not try to be one.
 
 mod config;
+mod csv;
 mod files;
 mod merge;
 mod present;
 mod rating;
 mod results;
+mod results_agreement;
+mod results_pairs;
+mod results_scores;
+mod results_summary;
 
+pub use self::csv::ratings_csv;
 pub use config::{validate_metrics, Method, Metric, ReviewKind};
 pub use files::{
     ItemSource, Pack, PackItem, Rater, RatingsFile, ReviewFileError, PACK_FORMAT, RATINGS_FORMAT,
@@ -31,6 +37,6 @@ pub use merge::{plan_merge, Conflict, MergePlan};
 pub use present::{present, Presentation};
 pub use rating::{Choice, Rating, RatingValue};
 pub use results::{
-    Agreement, JudgeAgreement, JudgeScore, MetricResults, PairResult, PositionBias, RaterProgress,
-    RaterRating, RaterResult, ResultsInput, ReviewResults, VariantResult,
+    results, Agreement, JudgeAgreement, JudgeScore, MetricResults, PairResult, PositionBias,
+    RaterProgress, RaterRating, RaterResult, ResultsInput, ReviewResults, VariantResult,
 };

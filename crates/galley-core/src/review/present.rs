@@ -61,7 +61,11 @@ mod tests {
         assert_ne!(a.order, present(43, &shapes).order);
         let mut sorted = a.order.clone();
         sorted.sort_unstable();
-        assert_eq!(sorted, (0..60).collect::<Vec<u32>>(), "the order is a permutation");
+        assert_eq!(
+            sorted,
+            (0..60).collect::<Vec<u32>>(),
+            "the order is a permutation"
+        );
         for s in &a.sides {
             assert!(s == &vec![0, 1] || s == &vec![1, 0]);
         }
@@ -79,7 +83,10 @@ mod tests {
                 (450..=550).contains(&swapped),
                 "seed {seed}: {swapped} of 1000 pairs swapped"
             );
-            assert!(binomial_two_sided_p(swapped as u64, 1000, 0.5) > 0.001, "seed {seed}");
+            assert!(
+                binomial_two_sided_p(swapped as u64, 1000, 0.5) > 0.001,
+                "seed {seed}"
+            );
         }
     }
 
@@ -92,7 +99,10 @@ mod tests {
             first[s[0] as usize] += 1;
         }
         for (answer, &count) in first.iter().enumerate() {
-            assert!((900..=1100).contains(&count), "answer {answer} shown first {count} times");
+            assert!(
+                (900..=1100).contains(&count),
+                "answer {answer} shown first {count} times"
+            );
         }
     }
 
@@ -103,7 +113,11 @@ mod tests {
         let mut places = [0usize; 10];
         for seed in 0..2000u32 {
             let p = present(seed, &shapes);
-            let at = p.order.iter().position(|&i| i == 0).expect("item 0 is shown");
+            let at = p
+                .order
+                .iter()
+                .position(|&i| i == 0)
+                .expect("item 0 is shown");
             places[at] += 1;
         }
         for (place, &count) in places.iter().enumerate() {

@@ -188,7 +188,10 @@ mod tests {
             RatingValue::Choice(Choice::First).to_canonical(&[0, 1]),
             RatingValue::Choice(Choice::First)
         );
-        assert_eq!(RatingValue::Likert(4).to_canonical(&[0]), RatingValue::Likert(4));
+        assert_eq!(
+            RatingValue::Likert(4).to_canonical(&[0]),
+            RatingValue::Likert(4)
+        );
     }
 
     #[test]
@@ -208,10 +211,16 @@ mod tests {
             RatingValue::Likert(6).check(Method::Likert, 1).unwrap_err(),
             "a Likert rating is 1 to 5, not 6"
         );
-        assert!(RatingValue::Rank(vec![2, 1, 3]).check(Method::Rank, 3).is_ok());
-        assert!(RatingValue::Rank(vec![1, 1, 3]).check(Method::Rank, 3).is_err());
+        assert!(RatingValue::Rank(vec![2, 1, 3])
+            .check(Method::Rank, 3)
+            .is_ok());
+        assert!(RatingValue::Rank(vec![1, 1, 3])
+            .check(Method::Rank, 3)
+            .is_err());
         assert_eq!(
-            RatingValue::Thumb(true).check(Method::Choice, 2).unwrap_err(),
+            RatingValue::Thumb(true)
+                .check(Method::Choice, 2)
+                .unwrap_err(),
             "a choice A / B / tie rating cannot be a thumbs value"
         );
     }
