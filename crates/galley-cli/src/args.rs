@@ -56,6 +56,67 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: DatasetsCmd,
     },
+    /// Human reviews: make one from a run, hand out its pack, merge ratings, read results.
+    Reviews {
+        #[command(subcommand)]
+        cmd: ReviewsCmd,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReviewsCmd {
+    /// List the reviews in the data folder.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a blind review of a run's answers.
+    Create {
+        /// The run's id.
+        run_id: String,
+        #[arg(long)]
+        title: String,
+        /// single, pairwise or rank.
+        #[arg(long, default_value = "pairwise")]
+        kind: String,
+        /// Run columns to rate, counted from 1 (`--columns 1,2`).
+        #[arg(long, value_delimiter = ',', required = true)]
+        columns: Vec<u32>,
+        /// A metric, `NAME:METHOD` with METHOD one of thumbs, likert, comparison-likert, choice,
+        /// rank (repeatable; default `overall:choice`).
+        #[arg(long = "metric", value_name = "NAME:METHOD")]
+        metrics: Vec<String>,
+        /// Shown to raters before the first item.
+        #[arg(long, default_value = "")]
+        instructions: String,
+        /// Rate a random sample of this many items.
+        #[arg(long)]
+        max_items: Option<u32>,
+    },
+    /// Write the pack raters import (items and instructions, no model or version names).
+    Pack {
+        /// The review's id or title.
+        review: String,
+        /// Where to write it.
+        file: PathBuf,
+    },
+    /// Merge raters' ratings files. Differing ratings are listed and kept as they were unless
+    /// --replace is given. Exit 1 when conflicts were left.
+    Merge {
+        review: String,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Print the results; `--csv FILE` also writes every rating.
+    Results {
+        review: String,
+        #[arg(long)]
+        csv: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -190,7 +190,7 @@ async fn dataset_ref(engine: &Engine, text: &str, quiet: bool) -> Result<Dataset
     Ok(DatasetRef { id: d.id, version })
 }
 
-fn absolute(path: &Path) -> Result<String, EngineError> {
+pub(crate) fn absolute(path: &Path) -> Result<String, EngineError> {
     let p = if path.is_absolute() {
         path.to_path_buf()
     } else {

@@ -3,6 +3,7 @@
 mod args;
 mod eval;
 mod output;
+mod review;
 mod run;
 
 use std::process::ExitCode;
@@ -189,6 +190,7 @@ async fn run(cli: Cli) -> Result<bool, EngineError> {
                 .await
                 .map(|()| true),
         },
+        Cmd::Reviews { cmd } => review::run(&engine, cmd).await,
     };
     engine.close().await;
     result

@@ -680,3 +680,26 @@ async fn rating_here_needs_an_identity_and_can_be_undone() {
         .iter()
         .all(|r| r.id != review.id));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn settings_keep_the_rater_and_the_runs_defaults_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let engine = Engine::open(&data).await.unwrap();
+    let mut s = engine.settings_get().await.unwrap();
+    s.runs.concurrency = 9;
+    s.runs.confirm_above_usd = 2.5;
+    s.rater = RaterIdentity {
+        name: " Ada ".into(),
+        email: "ada@example.com".into(),
+    };
+    engine.settings_save(s).await.unwrap();
+    engine.close().await;
+    let engine = Engine::open(&data).await.unwrap();
+    let s = engine.settings_get().await.unwrap();
+    assert_eq!((s.runs.concurrency, s.runs.confirm_above_usd), (9, 2.5));
+    assert_eq!(
+        (s.rater.name.as_str(), s.rater.email.as_str()),
+        ("Ada", "ada@example.com")
+    );
+}
