@@ -4,33 +4,10 @@
 
 use bedrock_sim::{Sim, SimConfig};
 use galley_engine::core::review::{Choice, RatingValue};
-use galley_engine::core::BlueprintContent;
 use galley_engine::*;
 use support::galley;
 
 mod support;
-
-async fn seed(dir: &std::path::Path) {
-    let e = Engine::open(dir).await.unwrap();
-    let bp = e
-        .blueprints_create(BlueprintsCreateReq {
-            name: "Capitals".into(),
-            tags: vec![],
-        })
-        .await
-        .unwrap();
-    let mut c = BlueprintContent::chat("", "What is the capital of {{ country }}?");
-    c.model.provider = "bedrock".into();
-    c.model.model_id = "amazon.nova-lite-v1:0".into();
-    e.versions_save(VersionsSaveReq {
-        id: bp.id,
-        content: c,
-        message: "first".into(),
-    })
-    .await
-    .unwrap();
-    e.close().await;
-}
 
 fn ok(out: &std::process::Output) -> String {
     assert!(
@@ -46,7 +23,7 @@ async fn an_owner_makes_a_review_hands_out_its_pack_and_merges_ratings() {
     let sim = Sim::start(SimConfig::default()).await.unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    seed(&data).await;
+    support::seed_capitals(&data).await;
     let inputs = tmp.path().join("inputs.jsonl");
     std::fs::write(
         &inputs,

@@ -6,35 +6,12 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use bedrock_sim::{Sim, SimConfig};
-use galley_engine::core::BlueprintContent;
 use galley_engine::*;
 use support::galley;
 
 mod support;
 
 const NOVA: &str = "amazon.nova-lite-v1:0";
-
-async fn seed(dir: &std::path::Path) {
-    let e = Engine::open(dir).await.unwrap();
-    let bp = e
-        .blueprints_create(BlueprintsCreateReq {
-            name: "Capitals".into(),
-            tags: vec![],
-        })
-        .await
-        .unwrap();
-    let mut c = BlueprintContent::chat("Answer briefly.", "What is the capital of {{ country }}?");
-    c.model.provider = "bedrock".into();
-    c.model.model_id = NOVA.into();
-    e.versions_save(VersionsSaveReq {
-        id: bp.id,
-        content: c,
-        message: "first".into(),
-    })
-    .await
-    .unwrap();
-    e.close().await;
-}
 
 fn stream_calls(sim: &Sim) -> usize {
     sim.requests()
@@ -55,7 +32,7 @@ async fn a_run_prints_its_summary_and_lands_in_the_history() {
     let sim = Sim::start(SimConfig::default()).await.unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    seed(&data).await;
+    support::seed_capitals(&data).await;
     let out = galley(&data, tmp.path(), &sim)
         .args([
             "run",
@@ -115,7 +92,7 @@ async fn a_killed_run_resumes_without_calling_finished_cells_again() {
     .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    seed(&data).await;
+    support::seed_capitals(&data).await;
     let inputs = tmp.path().join("inputs.jsonl");
     write_inputs(&inputs, 12);
     let mut child = galley(&data, tmp.path(), &sim)

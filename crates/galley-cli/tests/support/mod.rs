@@ -22,3 +22,29 @@ pub fn galley(data: &std::path::Path, home: &std::path::Path, sim: &Sim) -> std:
         .current_dir(home);
     cmd
 }
+
+/// A data folder with the blueprint "Capitals": one version, "What is the capital of
+/// {{ country }}?" on Nova Lite, answering briefly.
+pub async fn seed_capitals(dir: &std::path::Path) {
+    use galley_engine::core::BlueprintContent;
+    use galley_engine::{BlueprintsCreateReq, Engine, VersionsSaveReq};
+    let e = Engine::open(dir).await.unwrap();
+    let bp = e
+        .blueprints_create(BlueprintsCreateReq {
+            name: "Capitals".into(),
+            tags: vec![],
+        })
+        .await
+        .unwrap();
+    let mut c = BlueprintContent::chat("Answer briefly.", "What is the capital of {{ country }}?");
+    c.model.provider = "bedrock".into();
+    c.model.model_id = "amazon.nova-lite-v1:0".into();
+    e.versions_save(VersionsSaveReq {
+        id: bp.id,
+        content: c,
+        message: "first".into(),
+    })
+    .await
+    .unwrap();
+    e.close().await;
+}
