@@ -1,5 +1,6 @@
 //! What the CLI tests share: the `galley` binary set up for bedrock-sim, in a temporary home
 //! (no real `~/.aws`) and data folder.
+#![allow(dead_code)] // each test file uses part of it
 
 use assert_cmd::cargo::CommandCargoExt;
 use bedrock_sim::Sim;
