@@ -102,8 +102,9 @@ pub async fn run(engine: &Engine, cmd: ReviewsCmd) -> Result<bool, EngineError> 
                 let m = engine
                     .reviews_merge(ReviewsMergeReq {
                         id: r.id.clone(),
-                        path: absolute(&f)?,
+                        path: Some(absolute(&f)?),
                         replace_conflicts: replace,
+                        ..Default::default()
                     })
                     .await?;
                 println!(

@@ -103,7 +103,8 @@ async fn an_owner_makes_a_review_hands_out_its_pack_and_merges_ratings() {
     rater.settings_save(s).await.unwrap();
     let review = rater
         .reviews_import_pack(ReviewsImportReq {
-            path: pack.display().to_string(),
+            path: Some(pack.display().to_string()),
+            ..Default::default()
         })
         .await
         .unwrap();

@@ -250,26 +250,32 @@ async fn a_blind_pairwise_review_round_trips_through_packs_and_ratings_files() {
     let (_r2_dir, r2) = rater("Rita Rater", "rita@example.com").await;
     let imported = r1
         .reviews_import_pack(ReviewsImportReq {
-            path: pack_path.clone(),
+            path: Some(pack_path.clone()),
+            ..Default::default()
         })
         .await
         .unwrap();
     assert_eq!((imported.role, imported.items), (ReviewRole::Rater, 6));
     let again = r1
         .reviews_import_pack(ReviewsImportReq {
-            path: pack_path.clone(),
+            path: Some(pack_path.clone()),
+            ..Default::default()
         })
         .await
         .unwrap_err();
     assert!(again.message.contains("already here"), "{}", again.message);
+    // Rita's copy comes as text (a file chosen in the page), named for messages.
     r2.reviews_import_pack(ReviewsImportReq {
-        path: pack_path.clone(),
+        text: Some(pack_text.clone()),
+        file_name: Some("kindness.review.json".into()),
+        ..Default::default()
     })
     .await
     .unwrap();
     let own = owner
         .reviews_import_pack(ReviewsImportReq {
-            path: pack_path.clone(),
+            path: Some(pack_path.clone()),
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -349,8 +355,9 @@ async fn a_blind_pairwise_review_round_trips_through_packs_and_ratings_files() {
     let merge = |p: &str, replace: bool| {
         owner.reviews_merge(ReviewsMergeReq {
             id: review.id.clone(),
-            path: p.to_string(),
+            path: Some(p.to_string()),
             replace_conflicts: replace,
+            ..Default::default()
         })
     };
     let m1 = merge(&f1, false).await.unwrap();
@@ -520,8 +527,9 @@ async fn a_blind_pairwise_review_round_trips_through_packs_and_ratings_files() {
     let err = owner
         .reviews_merge(ReviewsMergeReq {
             id: other.id.clone(),
-            path: f1.clone(),
+            path: Some(f1.clone()),
             replace_conflicts: false,
+            ..Default::default()
         })
         .await
         .unwrap_err();
@@ -533,8 +541,9 @@ async fn a_blind_pairwise_review_round_trips_through_packs_and_ratings_files() {
     let err = r1
         .reviews_merge(ReviewsMergeReq {
             id: review.id.clone(),
-            path: f2.clone(),
+            path: Some(f2.clone()),
             replace_conflicts: false,
+            ..Default::default()
         })
         .await
         .unwrap_err();

@@ -3,7 +3,11 @@
 /**
  * Merge a rater's ratings file into the owner's review.
  */
-export type ReviewsMergeReq = { id: string, path: string, 
+export type ReviewsMergeReq = { id: string, 
+/**
+ * The ratings file; or give its `text` (and `file_name` for messages).
+ */
+path?: string, text?: string, fileName?: string, 
 /**
  * Replace kept ratings with the file's where they differ (otherwise they are only listed).
  */

@@ -50,6 +50,9 @@ describe('Commands map', () => {
       | 'datasets_list' | 'datasets_get' | 'datasets_create' | 'datasets_update' | 'datasets_delete'
       | 'datasets_save' | 'datasets_import' | 'datasets_export'
       | 'eval_rubrics' | 'eval_summary' | 'eval_scores' | 'eval_report'
+      | 'reviews_list' | 'reviews_get' | 'reviews_create' | 'reviews_delete' | 'reviews_session'
+      | 'reviews_rate' | 'reviews_unrate' | 'reviews_export_pack' | 'reviews_import_pack'
+      | 'reviews_export_ratings' | 'reviews_merge' | 'reviews_results' | 'reviews_export_csv'
     >();
     expectTypeOf<Req<'local_models_list'>>().toEqualTypeOf<void>();
     expectTypeOf<Res<'local_models_add'>>().toEqualTypeOf<LocalModelsRes>();

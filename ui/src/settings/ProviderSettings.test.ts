@@ -279,6 +279,7 @@ describe('Settings → OpenAI-compatible endpoints', () => {
       bedrock,
       local: { threads: 6, context: 8192 },
       runs: { confirmAboveUsd: 1, concurrency: 4 },
+      rater: { name: '', email: '' },
       endpoints: [
         { name: 'Gateway', baseUrl: 'https://gw.example.com/v1', apiKeyEnv: 'GW_KEY', timeoutSecs: 60, maxAttempts: 2, initialBackoffMs: 250 },
         { name: 'Ollama', baseUrl: 'http://localhost:11434/v1', apiKeyEnv: null, timeoutSecs: 120, maxAttempts: 3, initialBackoffMs: 500 },

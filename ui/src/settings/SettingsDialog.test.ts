@@ -83,6 +83,7 @@ describe('Settings', () => {
       local: { threads: 4, context: 4096 },
       endpoints: [],
       runs: { confirmAboveUsd: 1, concurrency: 4 },
+      rater: { name: '', email: '' },
     });
     expect(host.state.settings.bedrock).toEqual(stored);
   });

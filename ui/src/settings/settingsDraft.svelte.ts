@@ -122,6 +122,9 @@ export class SettingsDraft {
   runsConfirm = $state('');
   /** Runs: calls at once per provider when a run does not say. */
   runsConcurrency = $state('');
+  /** Reviews: the name and email ratings given here are recorded under. */
+  raterName = $state('');
+  raterEmail = $state('');
   private nextKey = 0;
 
   constructor(s: AppSettings) {
@@ -137,6 +140,8 @@ export class SettingsDraft {
     this.endpoints = s.endpoints.map((e) => new EndpointDraft(this.nextKey++, e));
     this.runsConfirm = String(s.runs.confirmAboveUsd);
     this.runsConcurrency = String(s.runs.concurrency);
+    this.raterName = s.rater?.name ?? '';
+    this.raterEmail = s.rater?.email ?? '';
   }
 
   /** Adds an endpoint filled from `preset` (named after it, numbered when taken), or a blank one. */
@@ -200,6 +205,7 @@ export class SettingsDraft {
         local: local.value,
         endpoints,
         runs: { confirmAboveUsd, ...concurrency.value },
+        rater: { name: this.raterName.trim(), email: this.raterEmail.trim() },
       },
     };
   }

@@ -43,13 +43,14 @@ export function parseUsd(text: string): number | null {
 }
 
 /** The parts of the Settings dialog, in order. */
-export type SettingsSection = 'local' | 'bedrock' | 'endpoints' | 'runs';
+export type SettingsSection = 'local' | 'bedrock' | 'endpoints' | 'runs' | 'reviews';
 
 export const SETTINGS_SECTIONS: ReadonlyArray<{ id: SettingsSection; title: string }> = [
   { id: 'local', title: 'Local models' },
   { id: 'bedrock', title: 'Amazon Bedrock' },
   { id: 'endpoints', title: 'OpenAI-compatible endpoints' },
   { id: 'runs', title: 'Runs' },
+  { id: 'reviews', title: 'Reviews' },
 ];
 
 /** What the Settings dialog opens with, read before it shows so nothing typed gets overwritten. */
@@ -73,6 +74,7 @@ export function defaultSettings(): AppSettings {
     local: { threads: 4, context: 4096 },
     endpoints: [],
     runs: { confirmAboveUsd: 1, concurrency: 4 },
+    rater: { name: '', email: '' },
   };
 }
 

@@ -30,8 +30,8 @@ impl Engine {
         &self,
         req: ReviewsImportReq,
     ) -> Result<ReviewSummary, EngineError> {
-        let text = read_text(&req.path)?;
-        let pack = Pack::read(&text).map_err(|e| file_error(&req.path, &e))?;
+        let (name, text) = source(req.path.as_deref(), req.text, req.file_name.as_deref())?;
+        let pack = Pack::read(&text).map_err(|e| file_error(&name, &e))?;
         if let Ok(existing) = self.store.review_get(&pack.review_id).await {
             return Err(EngineError::new(
                 crate::ErrorCode::Conflict,
@@ -96,8 +96,8 @@ impl Engine {
         let row = self.store.review_get(&req.id).await?;
         owner_only(&row, "merging ratings")?;
         let pack = pack_of(&row)?;
-        let text = read_text(&req.path)?;
-        let file = RatingsFile::read(&text, &pack).map_err(|e| file_error(&req.path, &e))?;
+        let (name, text) = source(req.path.as_deref(), req.text, req.file_name.as_deref())?;
+        let file = RatingsFile::read(&text, &pack).map_err(|e| file_error(&name, &e))?;
         let kept = self.own_ratings(&row.id, &file.rater).await?;
         let plan = plan_merge(&kept, &file.ratings);
         let mut write: Vec<_> = plan.new.iter().collect();
@@ -133,6 +133,29 @@ impl Engine {
     }
 }
 
+/// The text of a review file given by path or inline, with the name to use in messages.
+fn source(
+    path: Option<&str>,
+    text: Option<String>,
+    file_name: Option<&str>,
+) -> Result<(String, String), EngineError> {
+    match (path, text) {
+        (Some(path), None) => Ok((name_of(path), read_text(path)?)),
+        (None, Some(text)) => {
+            if text.len() as u64 > MAX_FILE_BYTES {
+                return Err(EngineError::invalid(format!(
+                    "a review file may have at most {} MB",
+                    MAX_FILE_BYTES / (1024 * 1024)
+                )));
+            }
+            Ok((file_name.unwrap_or("the file").to_string(), text))
+        }
+        _ => Err(EngineError::invalid(
+            "give either the review file's path or its text",
+        )),
+    }
+}
+
 fn read_text(path: &str) -> Result<String, EngineError> {
     let bytes = read_limited(
         Path::new(path.trim()),
@@ -147,8 +170,8 @@ fn read_text(path: &str) -> Result<String, EngineError> {
     })
 }
 
-fn file_error(path: &str, e: &ReviewFileError) -> EngineError {
-    EngineError::invalid(format!("{}: {e}", name_of(path)))
+fn file_error(name: &str, e: &ReviewFileError) -> EngineError {
+    EngineError::invalid(format!("{name}: {e}"))
 }
 
 fn name_of(path: &str) -> String {

@@ -119,18 +119,37 @@ pub struct ReviewsFileReq {
     pub path: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+/// A review pack to import: its file, or its text (a file chosen in the page, dropped, or
+/// pasted), with the file's name for messages.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewsImportReq {
-    pub path: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub path: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub text: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub file_name: Option<String>,
 }
 
 /// Merge a rater's ratings file into the owner's review.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewsMergeReq {
     pub id: String,
-    pub path: String,
+    /// The ratings file; or give its `text` (and `file_name` for messages).
+    #[serde(default)]
+    #[ts(optional)]
+    pub path: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub text: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub file_name: Option<String>,
     /// Replace kept ratings with the file's where they differ (otherwise they are only listed).
     #[serde(default)]
     pub replace_conflicts: bool,

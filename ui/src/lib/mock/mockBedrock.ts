@@ -17,6 +17,7 @@ import type {
   ChatRequest,
   Price,
   ProviderError,
+  RaterIdentity,
   RunsConfig,
   TryRunReq,
   TryRunRes,
@@ -42,6 +43,7 @@ export function defaultMockSettings(): AppSettings {
     local: defaultMockLocalConfig(),
     endpoints: [],
     runs: { confirmAboveUsd: 1, concurrency: 4 },
+    rater: { name: '', email: '' },
   };
 }
 
@@ -53,6 +55,21 @@ function validRuns(r: RunsConfig): RunsConfig {
     throw engineError('invalid', `runs: a concurrency of ${r.concurrency} is not possible; use 1 to 256`);
   }
   return { ...r };
+}
+
+/** The rater identity as the engine checks it: both or neither, a well-formed email. */
+function validRater(r: RaterIdentity): RaterIdentity {
+  const name = (r.name ?? '').trim();
+  const email = (r.email ?? '').trim();
+  if ([...name].length > 100) throw engineError('invalid', 'rater: a name is at most 100 characters');
+  if (email) {
+    const at = email.indexOf('@');
+    if (!(at > 0 && at + 1 < email.length) || /\s/.test(email) || email.length > 254) {
+      throw engineError('invalid', `rater: "${email}" is not an email address (name@example.com)`);
+    }
+  }
+  if (!name !== !email) throw engineError('invalid', 'rater: give both a name and an email, or neither');
+  return { name, email };
 }
 
 type Prices = [input: number, output: number, cacheRead?: number, cacheWrite?: number];
@@ -290,7 +307,7 @@ export function mockBedrock(st: MockState): BedrockImpl {
     settings_save: (req) => {
       const bedrock = validSettings(req.bedrock);
       const local = validLocal(req.local);
-      st.settings = { bedrock, local, endpoints: validEndpoints(req.endpoints), runs: validRuns(req.runs) };
+      st.settings = { bedrock, local, endpoints: validEndpoints(req.endpoints), runs: validRuns(req.runs), rater: req.rater === undefined ? st.settings.rater : validRater(req.rater) };
       return structuredClone(st.settings);
     },
     aws_profiles_list: () => ({ profiles: [...st.profiles] }),

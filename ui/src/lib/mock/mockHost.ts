@@ -21,6 +21,8 @@ import { mockRuns, type MockAnswer, type MockRunRecord } from './mockRuns';
 import { defaultMockLocal, mockProviders, type MockLocal } from './mockProviders';
 import { mockDatasets, withDatasetInputs, type MockDataset } from './mockDatasets';
 import { mockEval, mockEvalIssues } from './mockEval';
+import { mockReviews, type MockReview } from './mockReviews';
+import { seedMockReviews } from './mockReviewSeed';
 
 export interface MockBlueprint {
   id: string;
@@ -65,6 +67,8 @@ export interface MockState {
   datasets: MockDataset[];
   /** The "file system" of dataset imports and exports: text by path. */
   files: Map<string, string>;
+  /** Human reviews, in the order they were made or imported. */
+  reviews: MockReview[];
 }
 
 const LABEL_ORDER: Label[] = ['dev', 'staging', 'prod'];
@@ -271,6 +275,7 @@ function implementation(st: MockState): Impl {
     ...withDatasetInputs(st, mockRuns(st)),
     ...mockDatasets(st),
     ...mockEval(st),
+    ...mockReviews(st),
   };
 }
 
@@ -294,17 +299,21 @@ export function createMockState(): MockState {
     exported: [],
     datasets: [],
     files: new Map(),
+    reviews: [],
   };
 }
 
 /**
  * A host answering every command from memory; `seed` fills it with a few demo blueprints and
- * `seedRuns` (with `seed`) with two finished comparison runs.
+ * `seedRuns` (with `seed`) with two finished comparison runs and two human reviews of them.
  */
 export function createMockHost(opts: { seed?: boolean; seedRuns?: boolean; state?: MockState } = {}): Host & { state: MockState } {
   const state = opts.state ?? createMockState();
   if (opts.seed) seedMock(state);
-  if (opts.seed && opts.seedRuns) seedMockRuns(state);
+  if (opts.seed && opts.seedRuns) {
+    seedMockRuns(state);
+    seedMockReviews(state);
+  }
   const impl = implementation(state);
   return {
     state,
