@@ -35,7 +35,26 @@ const progress = (s) => text(s, '[data-testid="rating-progress"]');
 
 /** Waits until the progress reads `want` (e.g. "2 / 4"). */
 async function progressIs(s, want) {
-  await s.waitFor(`progress ${want}`, async () => (await progress(s)).trim() === want);
+  try {
+    await s.waitFor(`progress ${want}`, async () => (await progress(s)).trim() === want);
+  } catch (e) {
+    const seen = await s.exec(`return ['rating-progress', 'rating-item-position', 'rating-status', 'rating-error']
+      .map((id) => id + ': ' + ((document.querySelector('[data-testid="' + id + '"]') || {}).textContent || '-'))
+      .join(' | ') + ' | focus: ' + (document.activeElement ? document.activeElement.outerHTML.slice(0, 120) : '-');`);
+    throw new Error(`${e.message} (${seen})`);
+  }
+}
+
+/**
+ * Types into a field further down a long dialog (which scrolls smoothly): focus it from the page,
+ * select what is there, and type, as Tab would bring a user there.
+ */
+async function typeInView(s, css, value) {
+  await s.waitFind(css);
+  await s.exec(`const el = document.querySelector('${css}'); el.focus(); el.select();`);
+  await s.waitFor(`${css} to take focus`, async () =>
+    s.exec(`return document.activeElement === document.querySelector('${css}');`));
+  await s.keys([Keys.BACKSPACE], value);
 }
 
 async function main() {
@@ -55,8 +74,8 @@ async function main() {
     await s.waitFind('[data-testid="settings-dialog"]');
     await retype(s, '[data-testid="settings-region"]', 'us-east-1');
     await retype(s, '[data-testid="settings-endpoint"]', url);
-    await retype(s, '[data-testid="rater-name"]', 'Rae Rater');
-    await retype(s, '[data-testid="rater-email"]', 'rae@example.com');
+    await typeInView(s, '[data-testid="rater-name"]', 'Rae Rater');
+    await typeInView(s, '[data-testid="rater-email"]', 'rae@example.com');
     await (await s.find('[data-testid="settings-save"]')).click();
     await s.waitFor('the settings to close', async () => (await s.findAll('[data-testid="settings-dialog"]')).length === 0);
 
@@ -93,7 +112,7 @@ async function main() {
     step('Review…: a blind pairwise review of the two models');
     await (await s.waitFind('[data-testid="run-review"]')).click();
     await s.waitFind('[data-testid="review-title"]');
-    await retype(s, '[data-testid="review-title"]', 'Nova or Haiku');
+    await retype(s, '[data-testid="review-title"]', 'Capital answers');
     const pairwise = await s.find('[data-testid="review-kind-pairwise"]');
     if (!(await pairwise.prop('checked'))) await pairwise.click();
     for (const c of ['0', '1']) {
@@ -112,11 +131,16 @@ async function main() {
     step('four items rated with the keyboard alone');
     const preferred = () => text(s, '[data-testid="rating-answer-a"] [data-testid="rating-answer-text"]')
       .then((a) => (a.includes('echo:') ? 'a' : 'b'));
-    // T on the first item, then U takes it back.
+    const position = () => text(s, '[data-testid="rating-item-position"]');
+    const atItem = (n) => s.waitFor(`item ${n}`, async () => (await position()).trim() === `Item ${n} of 4`);
+    // T on the first item (the screen moves on), then U takes it back (and returns to it).
+    await atItem(1);
     await s.keys('t');
     await progressIs(s, '1 / 4');
+    await atItem(2);
     await s.keys('u');
     await progressIs(s, '0 / 4');
+    await atItem(1);
     for (let n = 1; n <= 4; n++) {
       const prompt = await text(s, '[data-testid="rating-prompt"]');
       assert.ok(COUNTRIES.some((c) => prompt.includes(c)), `item ${n} shows its prompt: ${prompt}`);
@@ -136,6 +160,7 @@ async function main() {
       }
       await s.keys(await preferred());
       await progressIs(s, `${n} / 4`);
+      if (n < 4) await atItem(n + 1);
     }
     await s.waitFind('[data-testid="rating-done"]');
     await s.keys([Keys.ESCAPE]);
