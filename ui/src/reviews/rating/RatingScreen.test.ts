@@ -183,6 +183,13 @@ describe('the rating screen', () => {
     expect(within(metric('safe')).getByTestId('rating-option-2').getAttribute('aria-pressed')).toBe('true');
   });
 
+  it('leaves Tab to move the focus when there is one metric', async () => {
+    await open(session({}));
+    const tab = new KeyboardEvent('keydown', { key: 'Tab', bubbles: true, cancelable: true });
+    shown().dispatchEvent(tab);
+    expect(tab.defaultPrevented).toBe(false);
+  });
+
   it('rates a comparison on its scale, 1 for A much better to 5 for B much better', async () => {
     const metrics: Metric[] = [{ name: 'tone', instructions: '', method: 'comparisonLikert' }];
     const { rates } = await open(session({ metrics }));
@@ -270,6 +277,20 @@ describe('the rating screen', () => {
     await press('a');
     await waitFor(() => expect(rates).toHaveLength(1));
     expect(rates[0]!.comment).toBe('A cites the refund policy.');
+  });
+
+  it('warns once before closing over a comment that waits for its first rating', async () => {
+    const { onclose, rates } = await open(session({}));
+    const box = screen.getByTestId('rating-comment') as HTMLTextAreaElement;
+    await press('c');
+    await fireEvent.input(box, { target: { value: 'B invents a policy.' } });
+    await fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    await press('Escape');
+    expect(onclose).not.toHaveBeenCalled();
+    expect(screen.getByTestId('rating-close-warning').textContent).toContain('item 1');
+    expect(rates).toEqual([]);
+    await press('Escape');
+    expect(onclose).toHaveBeenCalledTimes(1);
   });
 
   it('sends a comment on a rated item with every rating of it', async () => {

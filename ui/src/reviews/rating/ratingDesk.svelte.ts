@@ -298,6 +298,16 @@ export class RatingDesk {
     if (m >= 0) this.active = m;
   }
 
+  /** Positions (1-based, in the rater's order) of items whose comment waits for a first rating. */
+  unsentComments(): number[] {
+    const queue = this.session?.queue ?? [];
+    const metrics = this.session?.review.metrics ?? [];
+    return queue
+      .map((q, i) => ({ q, i }))
+      .filter(({ q }) => (this.comments.get(q.id) ?? '') !== '' && !metrics.some((m) => this.ratings.has(keyOf(q.id, m.name))))
+      .map(({ i }) => i + 1);
+  }
+
   /** Keeps an item's comment and sends it with every rating of the item given so far (or
    * with the next one). False when the engine refused. */
   async saveComment(item: string, text: string): Promise<boolean> {
