@@ -56,6 +56,27 @@ pub enum Cmd {
         #[command(subcommand)]
         cmd: DatasetsCmd,
     },
+    /// Write blueprints (every version, their labels) as YAML files into a folder, e.g. the
+    /// team's git checkout: `blueprints/NAME.galley.yaml` and the format's JSON Schema.
+    Export {
+        /// The folder.
+        #[arg(long = "to", value_name = "DIR")]
+        to: PathBuf,
+        /// Only blueprints with this label: dev, staging or prod.
+        #[arg(long)]
+        label: Option<String>,
+        /// Say what would be written, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Read blueprint files (a folder or one file) into the data folder. Exit 1 when a file was
+    /// refused (a diverged history or a broken file).
+    Import {
+        path: PathBuf,
+        /// Say what would happen, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Human reviews: make one from a run, hand out its pack, merge ratings, read results.
     Reviews {
         #[command(subcommand)]
@@ -121,7 +142,8 @@ pub enum ReviewsCmd {
 
 #[derive(Args, Debug)]
 pub struct EvalCmd {
-    /// The blueprint (its name in the data folder).
+    /// The blueprint: its name in the data folder, or a blueprint file (`NAME.galley.yaml`,
+    /// imported into the data folder first).
     pub path: String,
     /// A version to evaluate (repeatable; default: the latest, or the label's).
     #[arg(long = "version", value_name = "N")]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use galley_engine::core::dataset::DatasetFormat;
 use galley_engine::{
     DatasetRef, DatasetsExportReq, DatasetsImportReq, Engine, EngineError, EvalReportReq,
-    EvalSummary, ModelRef, RunRef, RunStatus, RunsStartReq, VersionSelector,
+    EvalSummary, ImportOutcome, ModelRef, RunRef, RunStatus, RunsStartReq, VersionSelector,
 };
 
 use crate::run::Progress;
@@ -35,8 +35,8 @@ pub struct EvalArgs {
 pub async fn eval(engine: &Engine, a: EvalArgs) -> Result<bool, EngineError> {
     if Path::new(&a.path).is_dir() {
         return Err(EngineError::invalid(format!(
-            "`{}` is a folder: give the name of a blueprint in the data folder (blueprint \
-             repositories are read once blueprints can be exported)",
+            "`{}` is a folder: give one blueprint file (blueprints/NAME.galley.yaml) or the \
+             name of a blueprint in the data folder",
             a.path
         )));
     }
@@ -46,7 +46,8 @@ pub async fn eval(engine: &Engine, a: EvalArgs) -> Result<bool, EngineError> {
              JSONL file",
         ));
     };
-    let bp = engine.blueprint_by_name(&a.path).await?;
+    let name = blueprint_name(engine, &a.path).await?;
+    let bp = engine.blueprint_by_name(&name).await?;
     let mut versions = a.versions.clone();
     if let Some(label) = &a.label {
         let v = engine
@@ -188,6 +189,26 @@ async fn dataset_ref(engine: &Engine, text: &str, quiet: bool) -> Result<Dataset
     };
     let d = engine.dataset_find(name).await?;
     Ok(DatasetRef { id: d.id, version })
+}
+
+/// The blueprint to evaluate: a name in the data folder, or a blueprint file, imported first
+/// (a CI runner starts with an empty data folder; importing adds only what is new).
+async fn blueprint_name(engine: &Engine, arg: &str) -> Result<String, EngineError> {
+    let path = Path::new(arg);
+    if !(path.is_file() && arg.ends_with(".galley.yaml")) {
+        return Ok(arg.to_string());
+    }
+    let items = engine
+        .repo_import(galley_engine::RepoImportReq {
+            path: absolute(path)?,
+            dry_run: false,
+        })
+        .await?;
+    let item = items.into_iter().next().expect("one file, one item");
+    match item.outcome {
+        ImportOutcome::Invalid | ImportOutcome::Conflict => Err(EngineError::invalid(item.message)),
+        _ => Ok(item.name),
+    }
 }
 
 pub(crate) fn absolute(path: &Path) -> Result<String, EngineError> {

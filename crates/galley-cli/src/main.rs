@@ -3,6 +3,7 @@
 mod args;
 mod eval;
 mod output;
+mod repo;
 mod review;
 mod run;
 
@@ -191,6 +192,8 @@ async fn run(cli: Cli) -> Result<bool, EngineError> {
                 .map(|()| true),
         },
         Cmd::Reviews { cmd } => review::run(&engine, cmd).await,
+        Cmd::Export { to, label, dry_run } => repo::export(&engine, &to, label, dry_run).await,
+        Cmd::Import { path, dry_run } => repo::import(&engine, &path, dry_run).await,
     };
     engine.close().await;
     result

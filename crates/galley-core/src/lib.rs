@@ -4,6 +4,7 @@
 //! and authors are passed in by the caller (`galley-engine`), so every rule is unit-testable.
 
 pub mod blueprint;
+pub mod bpfile;
 pub mod dataset;
 pub mod diff;
 pub mod eval;

@@ -13,6 +13,7 @@ mod error;
 mod eval;
 mod files;
 mod local;
+mod repo;
 mod reviews;
 mod runs;
 mod settings;
@@ -44,6 +45,7 @@ pub use galley_store::{
     VersionMeta,
 };
 pub use local::{LocalConfig, LocalModelInfo, LocalModelPathReq, LocalModelSource, LocalModelsRes};
+pub use repo::*;
 pub use reviews::*;
 pub use runs::*;
 pub use settings::{

@@ -153,6 +153,55 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Appends a version brought from elsewhere (an imported blueprint file) with its own number,
+    /// parent, message, author, time and hash, which must be the blueprint's next number. The
+    /// hash is the caller's to have checked against the content.
+    pub async fn version_append(
+        &self,
+        blueprint_id: &str,
+        meta: &VersionMeta,
+        content: &BlueprintContent,
+        now: &str,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let latest: Option<(u32,)> = sqlx::query_as(
+            "SELECT number FROM versions WHERE blueprint_id = ?1 ORDER BY number DESC LIMIT 1",
+        )
+        .bind(blueprint_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let expected = next_number(latest.map(|l| l.0));
+        if meta.number != expected {
+            return Err(StoreError::Corrupt {
+                what: format!("imported version {}", meta.number),
+                detail: format!("the next version of this blueprint is {expected}"),
+            });
+        }
+        sqlx::query(
+            "INSERT INTO versions (blueprint_id, number, parent, content, content_hash, message, author, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .bind(blueprint_id)
+        .bind(meta.number)
+        .bind(meta.parent)
+        .bind(serde_json::to_string(content).expect("content serialises"))
+        .bind(&meta.content_hash)
+        .bind(&meta.message)
+        .bind(&meta.author)
+        .bind(&meta.created_at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE blueprints SET updated_at = ?2 WHERE id = ?1")
+            .bind(blueprint_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{Store, StoreError};

@@ -1,0 +1,56 @@
+//! Blueprints as files in a folder (a team's git repository): export writes one YAML file per
+//! blueprint with its whole history (`galley_core::bpfile`) and the JSON Schema beside them;
+//! import reads them back, adding what is new and refusing what diverged.
+//!
+//! Layout of an exported folder:
+//!
+//! ```text
+//! blueprints/<name>.galley.yaml      one blueprint, every version, its labels
+//! schemas/blueprint.schema.json      the file format's JSON Schema (editors check against it)
+//! ```
+
+mod export;
+mod import;
+mod model;
+
+pub use model::*;
+
+/// Where blueprint files go, relative to the exported folder.
+const BLUEPRINTS_DIR: &str = "blueprints";
+/// Where the schema goes, relative to the exported folder.
+const SCHEMA_FILE: &str = "schemas/blueprint.schema.json";
+/// The schema as a blueprint file refers to it (relative to the file).
+const SCHEMA_FROM_FILE: &str = "../schemas/blueprint.schema.json";
+/// The ending of blueprint files.
+const FILE_SUFFIX: &str = ".galley.yaml";
+
+/// A file name for a blueprint: lower case, letters and digits kept, every other run of
+/// characters one `-` (so "Support reply (EN)" is `support-reply-en`).
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "blueprint".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_are_file_names() {
+        assert_eq!(slug("Support reply (EN)"), "support-reply-en");
+        assert_eq!(slug("  Résumé: v2!"), "résumé-v2");
+        assert_eq!(slug("***"), "blueprint");
+    }
+}

@@ -1,0 +1,93 @@
+//! The wire types of export and import.
+
+use galley_core::Label;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Export blueprints to a folder.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RepoExportReq {
+    /// The folder (e.g. the root of a git checkout); created if missing.
+    pub dir: String,
+    /// Only blueprints with this label set (e.g. prod). Every file still carries the whole
+    /// history.
+    #[serde(default)]
+    #[ts(optional)]
+    pub label: Option<Label>,
+    /// Only these blueprints (ids); all when empty.
+    #[serde(default)]
+    pub blueprints: Vec<String>,
+    /// Show what would be written without writing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum FileChange {
+    Added,
+    Modified,
+    Unchanged,
+}
+
+/// One file of an export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RepoFile {
+    /// Relative to the folder, with `/`.
+    pub path: String,
+    pub change: FileChange,
+    /// The blueprint it holds (none for the schema).
+    pub blueprint: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RepoExportRes {
+    pub dir: String,
+    pub files: Vec<RepoFile>,
+    /// False for a dry run.
+    pub written: bool,
+}
+
+/// Import blueprint files: a folder (its `blueprints/*.galley.yaml`, or `*.galley.yaml` in it)
+/// or one file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RepoImportReq {
+    pub path: String,
+    /// Show what would happen without changing anything.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ImportOutcome {
+    /// A blueprint Galley did not have.
+    New,
+    /// Versions (or a hand edit, or label moves) added to a blueprint Galley had.
+    Updated,
+    /// Nothing to add.
+    Unchanged,
+    /// The file's history and Galley's differ: nothing imported from it.
+    Conflict,
+    /// The file cannot be read: nothing imported from it.
+    Invalid,
+}
+
+/// What importing one file did (or would do).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RepoImportItem {
+    pub file: String,
+    /// The blueprint's name (empty when the file cannot be read).
+    pub name: String,
+    pub outcome: ImportOutcome,
+    pub versions_added: u32,
+    /// Labels moved to the file's versions, e.g. `prod → v3`.
+    pub labels_moved: Vec<String>,
+    /// In words: what was added, or why nothing was.
+    pub message: String,
+}
