@@ -9,7 +9,7 @@ SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config curl file cmake clang libclang-dev libssl-dev \
   libwebkit2gtk-4.1-dev libxdo-dev librsvg2-dev libayatana-appindicator3-dev \
-  webkit2gtk-driver xvfb xauth imagemagick python3-pip python3-venv unzip libxml2-utils
+  webkit2gtk-driver xvfb xauth imagemagick python3-pip python3-venv unzip libxml2-utils git
 TAURI := ui/node_modules/.bin/tauri
 E2E_IDENTIFIER := dev.galley.studio.e2e
 E2E_BIN := target/e2e/galley-app

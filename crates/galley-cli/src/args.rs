@@ -65,6 +65,15 @@ pub enum Cmd {
         /// Only blueprints with this label: dev, staging or prod.
         #[arg(long)]
         label: Option<String>,
+        /// Also write each dataset's latest version as datasets/NAME.csv.
+        #[arg(long)]
+        datasets: bool,
+        /// Also write the CI workflow .github/workflows/galley-eval.yml.
+        #[arg(long)]
+        workflow: bool,
+        /// Commit the written files with git, with this message.
+        #[arg(long, value_name = "MESSAGE")]
+        commit: Option<String>,
         /// Say what would be written, write nothing.
         #[arg(long)]
         dry_run: bool,

@@ -192,7 +192,23 @@ async fn run(cli: Cli) -> Result<bool, EngineError> {
                 .map(|()| true),
         },
         Cmd::Reviews { cmd } => review::run(&engine, cmd).await,
-        Cmd::Export { to, label, dry_run } => repo::export(&engine, &to, label, dry_run).await,
+        Cmd::Export {
+            to,
+            label,
+            datasets,
+            workflow,
+            commit,
+            dry_run,
+        } => {
+            let opts = repo::ExportOpts {
+                label,
+                datasets,
+                workflow,
+                commit,
+                dry_run,
+            };
+            repo::export(&engine, &to, opts).await
+        }
         Cmd::Import { path, dry_run } => repo::import(&engine, &path, dry_run).await,
     };
     engine.close().await;

@@ -6,12 +6,23 @@ use galley_engine::{Engine, EngineError, FileChange, ImportOutcome, RepoExportRe
 
 use crate::eval::absolute;
 
-pub async fn export(
-    engine: &Engine,
-    to: &Path,
-    label: Option<String>,
-    dry_run: bool,
-) -> Result<bool, EngineError> {
+/// What `galley export` was asked besides the folder.
+pub struct ExportOpts {
+    pub label: Option<String>,
+    pub datasets: bool,
+    pub workflow: bool,
+    pub commit: Option<String>,
+    pub dry_run: bool,
+}
+
+pub async fn export(engine: &Engine, to: &Path, opts: ExportOpts) -> Result<bool, EngineError> {
+    let ExportOpts {
+        label,
+        datasets,
+        workflow,
+        commit,
+        dry_run,
+    } = opts;
     let label = match label {
         Some(l) => Some(l.parse().map_err(EngineError::invalid)?),
         None => None,
@@ -21,6 +32,9 @@ pub async fn export(
             dir: absolute(to)?,
             label,
             blueprints: vec![],
+            datasets,
+            workflow,
+            commit,
             dry_run,
         })
         .await?;
@@ -41,6 +55,9 @@ pub async fn export(
         println!("dry run: {changed} files would be written to {}", res.dir);
     } else {
         println!("{changed} files written to {}", res.dir);
+    }
+    if let Some(sha) = &res.commit {
+        println!("committed {sha}");
     }
     Ok(true)
 }

@@ -121,7 +121,10 @@ async fn blueprints_go_to_a_folder_come_back_and_are_evaluated_from_their_file()
         "cases.csv",
     ]));
     assert_eq!(code, Some(0), "{out}\n{err}");
-    assert!(out.contains("pass 50.0% [") && out.contains("PASS pass rate"), "{out}");
+    assert!(
+        out.contains("pass 50.0% [") && out.contains("PASS pass rate"),
+        "{out}"
+    );
 
     // A broken file: exit 1 from import, 2 from eval, each naming the file.
     std::fs::write(

@@ -247,3 +247,117 @@ async fn blueprints_travel_through_a_folder_with_their_history() {
         .iter()
         .any(|i| i.name == "Triage" && i.outcome == ImportOutcome::Unchanged));
 }
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Ana")
+        .env("GIT_AUTHOR_EMAIL", "ana@example.com")
+        .env("GIT_COMMITTER_NAME", "Ana")
+        .env("GIT_COMMITTER_EMAIL", "ana@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_with_datasets_and_the_workflow_is_one_commit() {
+    // The engine runs git as the user would: its identity comes from the environment here.
+    for (k, v) in [
+        ("GIT_AUTHOR_NAME", "Ana"),
+        ("GIT_AUTHOR_EMAIL", "ana@example.com"),
+        ("GIT_COMMITTER_NAME", "Ana"),
+        ("GIT_COMMITTER_EMAIL", "ana@example.com"),
+        ("GIT_CONFIG_NOSYSTEM", "1"),
+    ] {
+        std::env::set_var(k, v);
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    let ana = engine(&tmp.path().join("ana")).await;
+    let id = blueprint(&ana, "Capitals", &["Answer briefly."]).await;
+    label(&ana, &id, Label::Prod, 1).await;
+    ana.datasets_import(DatasetsImportReq {
+        path: None,
+        text: Some("question,reference\nCapital of Peru?,Lima\n".into()),
+        format: None,
+        dataset_id: None,
+        name: Some("Capitals".into()),
+    })
+    .await
+    .unwrap();
+    let req = RepoExportReq {
+        datasets: true,
+        workflow: true,
+        commit: Some("Export prod blueprints".into()),
+        ..export_to(&repo)
+    };
+
+    let err = ana.repo_export(req.clone()).await.unwrap_err();
+    assert!(
+        err.message.contains("is not in a git repository"),
+        "{}",
+        err.message
+    );
+    assert!(
+        !repo.exists(),
+        "nothing written when the commit cannot happen"
+    );
+
+    std::fs::create_dir_all(&repo).unwrap();
+    git(&repo, &["init", "-q"]);
+    let done = ana.repo_export(req.clone()).await.unwrap();
+    let sha = done.commit.clone().expect("a commit");
+    assert_eq!(git(&repo, &["rev-parse", "HEAD"]).trim(), sha);
+    let mut committed: Vec<String> = git(&repo, &["show", "--name-only", "--format=", "HEAD"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    committed.sort();
+    assert_eq!(
+        committed,
+        [
+            ".github/workflows/galley-eval.yml",
+            "blueprints/capitals.galley.yaml",
+            "datasets/capitals.csv",
+            "schemas/blueprint.schema.json"
+        ]
+    );
+    assert_eq!(
+        git(&repo, &["log", "--format=%s"]).trim(),
+        "Export prod blueprints"
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.join("datasets/capitals.csv")).unwrap(),
+        "question,reference,category,tags\nCapital of Peru?,Lima,,\n"
+    );
+    // The workflow is YAML a CI reads: one job whose steps run galley eval per blueprint.
+    let wf: serde_json::Value = serde_saphyr::from_str(
+        &std::fs::read_to_string(repo.join(".github/workflows/galley-eval.yml")).unwrap(),
+    )
+    .unwrap();
+    let steps = wf["jobs"]["eval"]["steps"].as_array().unwrap();
+    let run = steps
+        .iter()
+        .find(|s| s["name"] == "Evaluate blueprints")
+        .unwrap()["run"]
+        .as_str()
+        .unwrap();
+    assert!(
+        run.contains(r#"galley eval "$file" --label prod --dataset "datasets/$name.csv""#),
+        "{run}"
+    );
+    assert!(wf["on"]["pull_request"].is_object());
+
+    // Nothing changed: no new commit.
+    let again = ana.repo_export(req).await.unwrap();
+    assert_eq!(again.commit, None);
+    assert_eq!(git(&repo, &["rev-list", "--count", "HEAD"]).trim(), "1");
+}

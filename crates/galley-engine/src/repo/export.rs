@@ -8,8 +8,8 @@ use galley_store::BlueprintSummary;
 use tracing::instrument;
 
 use super::{
-    slug, FileChange, RepoExportReq, RepoExportRes, RepoFile, BLUEPRINTS_DIR, FILE_SUFFIX,
-    SCHEMA_FILE, SCHEMA_FROM_FILE,
+    git, slug, workflow, FileChange, RepoExportReq, RepoExportRes, RepoFile, BLUEPRINTS_DIR,
+    DATASETS_DIR, FILE_SUFFIX, SCHEMA_FILE, SCHEMA_FROM_FILE,
 };
 use crate::files::write_atomic;
 use crate::{Engine, EngineError};
@@ -71,6 +71,29 @@ impl Engine {
             }));
         }
         outputs.push((SCHEMA_FILE.to_string(), SCHEMA_JSON.to_string(), None));
+        if req.datasets {
+            for d in self.store.datasets_list().await? {
+                if d.latest_version.is_none() {
+                    continue;
+                }
+                let text = self
+                    .datasets_export(crate::DatasetsExportReq {
+                        id: d.id.clone(),
+                        version: None,
+                        format: galley_core::dataset::DatasetFormat::Csv,
+                        path: None,
+                    })
+                    .await?;
+                outputs.push((
+                    format!("{DATASETS_DIR}/{}.csv", slug(&d.name)),
+                    text,
+                    Some(d.name),
+                ));
+            }
+        }
+        if req.workflow {
+            outputs.push((workflow::WORKFLOW_FILE.to_string(), workflow::text(), None));
+        }
 
         let mut files = Vec::with_capacity(outputs.len());
         for (rel, text, blueprint) in &outputs {
@@ -86,6 +109,10 @@ impl Engine {
                 blueprint: blueprint.clone(),
             });
         }
+        let mut commit = None;
+        if req.commit.is_some() {
+            git::ensure_repo(&dir)?;
+        }
         if !req.dry_run {
             for ((rel, text, _), f) in outputs.iter().zip(&files) {
                 if f.change == FileChange::Unchanged {
@@ -95,11 +122,20 @@ impl Engine {
                 create_parent(&target)?;
                 write_atomic(&target.display().to_string(), text.as_bytes())?;
             }
+            if let Some(message) = &req.commit {
+                let message = message.trim();
+                if message.is_empty() {
+                    return Err(EngineError::invalid("a commit needs a message"));
+                }
+                let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+                commit = git::commit(&dir, &paths, message)?;
+            }
         }
         Ok(RepoExportRes {
             dir: dir.display().to_string(),
             files,
             written: !req.dry_run,
+            commit,
         })
     }
 

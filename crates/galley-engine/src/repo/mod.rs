@@ -6,12 +6,18 @@
 //!
 //! ```text
 //! blueprints/<name>.galley.yaml      one blueprint, every version, its labels
+//! datasets/<name>.csv                a dataset's latest version (with `datasets`)
 //! schemas/blueprint.schema.json      the file format's JSON Schema (editors check against it)
+//! .github/workflows/galley-eval.yml  `galley eval` on pull requests (with `workflow`)
 //! ```
+//!
+//! With `commit`, the written files (and only they) are committed with `git`.
 
 mod export;
+mod git;
 mod import;
 mod model;
+mod workflow;
 
 pub use model::*;
 
@@ -23,6 +29,8 @@ const SCHEMA_FILE: &str = "schemas/blueprint.schema.json";
 const SCHEMA_FROM_FILE: &str = "../schemas/blueprint.schema.json";
 /// The ending of blueprint files.
 const FILE_SUFFIX: &str = ".galley.yaml";
+/// Where dataset files go, relative to the exported folder.
+const DATASETS_DIR: &str = "datasets";
 
 /// A file name for a blueprint: lower case, letters and digits kept, every other run of
 /// characters one `-` (so "Support reply (EN)" is `support-reply-en`).

@@ -18,6 +18,17 @@ pub struct RepoExportReq {
     /// Only these blueprints (ids); all when empty.
     #[serde(default)]
     pub blueprints: Vec<String>,
+    /// Also write each dataset's latest version as `datasets/<name>.csv`.
+    #[serde(default)]
+    pub datasets: bool,
+    /// Also write the CI workflow `.github/workflows/galley-eval.yml`.
+    #[serde(default)]
+    pub workflow: bool,
+    /// Commit the written files with git, with this message (the folder must be in a git
+    /// repository).
+    #[serde(default)]
+    #[ts(optional)]
+    pub commit: Option<String>,
     /// Show what would be written without writing.
     #[serde(default)]
     pub dry_run: bool,
@@ -38,7 +49,7 @@ pub struct RepoFile {
     /// Relative to the folder, with `/`.
     pub path: String,
     pub change: FileChange,
-    /// The blueprint it holds (none for the schema).
+    /// The blueprint or dataset it holds (none for the schema and the workflow).
     pub blueprint: Option<String>,
 }
 
@@ -49,6 +60,8 @@ pub struct RepoExportRes {
     pub files: Vec<RepoFile>,
     /// False for a dry run.
     pub written: bool,
+    /// The commit made, when asked and something changed.
+    pub commit: Option<String>,
 }
 
 /// Import blueprint files: a folder (its `blueprints/*.galley.yaml`, or `*.galley.yaml` in it)
