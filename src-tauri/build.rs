@@ -66,6 +66,8 @@ const COMMANDS: &[&str] = &[
     "reviews_merge",
     "reviews_results",
     "reviews_export_csv",
+    "repo_export",
+    "repo_import",
 ];
 
 fn main() {

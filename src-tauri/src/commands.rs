@@ -391,3 +391,13 @@ pub async fn reviews_results(
 pub async fn reviews_export_csv(s: State<'_, AppState>, req: ReviewsFileReq) -> Res<String> {
     s.engine()?.reviews_export_csv(req).await
 }
+
+#[tauri::command]
+pub async fn repo_export(s: State<'_, AppState>, req: RepoExportReq) -> Res<RepoExportRes> {
+    s.engine()?.repo_export(req).await
+}
+
+#[tauri::command]
+pub async fn repo_import(s: State<'_, AppState>, req: RepoImportReq) -> Res<Vec<RepoImportItem>> {
+    s.engine()?.repo_import(req).await
+}

@@ -94,6 +94,8 @@ fn main() {
             commands::reviews_merge,
             commands::reviews_results,
             commands::reviews_export_csv,
+            commands::repo_export,
+            commands::repo_import,
             commands::eval_rubrics,
             commands::eval_summary,
             commands::eval_scores,

@@ -190,6 +190,14 @@ fn expected() -> BTreeMap<String, String> {
         ReviewsImportReq,
         ReviewsMergeReq,
         MergeReport,
+        // blueprint files
+        RepoExportReq,
+        FileChange,
+        RepoFile,
+        RepoExportRes,
+        RepoImportReq,
+        ImportOutcome,
+        RepoImportItem,
         // providers
         OpenAiSettings,
         BedrockSettings,
