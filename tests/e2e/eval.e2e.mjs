@@ -114,7 +114,7 @@ async function main() {
     await s.waitFor(
       'all four cells',
       async () => (await (await s.find('[data-testid="run-progress"]')).attr('data-done')) === '4',
-      60000,
+      120000,
     );
 
     step('the Evaluation tab: pass rate with its interval, and the gate');

@@ -84,9 +84,38 @@ export async function editorText(s, testid) {
   );
 }
 
+/**
+ * Brings an element into the middle of the view at once (dialogs here scroll smoothly, and a
+ * click during a smooth scroll can land beside its target) and waits until it holds still.
+ */
+export async function settle(s, css) {
+  const el = await s.waitFind(css);
+  await s.waitFor(`${css} to hold still in view`, async () =>
+    s.exec(
+      `const el = document.querySelector(arguments[0]);
+       if (!el) return false;
+       el.scrollIntoView({ block: 'center', behavior: 'instant' });
+       const r = el.getBoundingClientRect();
+       const key = '__settle_' + arguments[0];
+       const still = window[key] === r.top;
+       window[key] = r.top;
+       return still && r.width > 0 && r.top >= 0 && r.bottom <= window.innerHeight;`,
+      [css],
+    ),
+  );
+  return el;
+}
+
+/** Clicks an element once it is in view and still. */
+export async function click(s, css) {
+  const el = await settle(s, css);
+  await el.click();
+  return el;
+}
+
 /** Replaces an input's value by typing, as a user would. */
 export async function retype(s, css, text) {
-  const el = await s.waitFind(css);
+  const el = await settle(s, css);
   await el.click();
   await s.keys([Keys.CONTROL, 'a'], [Keys.BACKSPACE]);
   if (text) await el.type(text);

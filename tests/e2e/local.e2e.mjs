@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { createServer } from 'node:net';
 import assert from 'node:assert/strict';
-import { step, sandbox, startDriver, launch, typeInEditor, retype, createBlueprint, screenshot, MODELS_DIR, startSim, simScript } from './harness.mjs';
+import { step, sandbox, startDriver, launch, typeInEditor, retype, click, createBlueprint, screenshot, MODELS_DIR, startSim, simScript } from './harness.mjs';
 
 const binary = resolve(process.argv[2] || 'target/e2e/galley-app');
 const simBinary = resolve(process.argv[3] || 'target/debug/bedrock-sim');
@@ -91,20 +91,20 @@ async function main() {
     await openSettings(s, 'endpoints');
     const presets = await s.waitFind('[data-testid="endpoint-preset"]');
     await (await s.find('[data-testid="endpoint-preset"] option[value="Ollama"]')).click().catch(async () => presets.click());
-    await (await s.find('[data-testid="endpoint-add"]')).click();
+    await click(s, '[data-testid="endpoint-add"]');
     await s.waitFind('[data-testid="endpoint-item"]');
     assert.equal(await (await s.find('[data-testid="endpoint-base-url"]')).prop('value'), 'http://localhost:11434/v1');
     await retype(s, '[data-testid="endpoint-name"]', 'Sim');
     const dead = `http://127.0.0.1:${await deadPort()}/v1`;
     await retype(s, '[data-testid="endpoint-base-url"]', dead);
-    await (await s.find('[data-testid="endpoint-test"]')).click();
+    await click(s, '[data-testid="endpoint-test"]');
     const failed = await s.waitFor('the failed test', async () => {
       const r = await s.findAll('[data-testid="endpoint-test-result"][data-ok="false"]');
       return r.length ? r[0].text() : null;
     });
     assert.ok(failed.includes('is the server running?'), failed);
     await retype(s, '[data-testid="endpoint-base-url"]', `${url}/v1`);
-    await (await s.find('[data-testid="endpoint-test"]')).click();
+    await click(s, '[data-testid="endpoint-test"]');
     const ok = await s.waitFor('the passing test', async () => {
       const r = await s.findAll('[data-testid="endpoint-test-result"][data-ok="true"]');
       return r.length ? r[0].text() : null;
