@@ -125,20 +125,7 @@ impl Store {
             created_at: now.to_string(),
             content_hash: hash,
         };
-        sqlx::query(
-            "INSERT INTO versions (blueprint_id, number, parent, content, content_hash, message, author, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )
-        .bind(blueprint_id)
-        .bind(meta.number)
-        .bind(meta.parent)
-        .bind(serde_json::to_string(content).expect("content serialises"))
-        .bind(&meta.content_hash)
-        .bind(&meta.message)
-        .bind(&meta.author)
-        .bind(&meta.created_at)
-        .execute(&mut *tx)
-        .await?;
+        insert_version(&mut tx, blueprint_id, &meta, content).await?;
         sqlx::query("DELETE FROM drafts WHERE blueprint_id = ?1")
             .bind(blueprint_id)
             .execute(&mut *tx)
@@ -178,20 +165,7 @@ impl Store {
                 detail: format!("the next version of this blueprint is {expected}"),
             });
         }
-        sqlx::query(
-            "INSERT INTO versions (blueprint_id, number, parent, content, content_hash, message, author, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )
-        .bind(blueprint_id)
-        .bind(meta.number)
-        .bind(meta.parent)
-        .bind(serde_json::to_string(content).expect("content serialises"))
-        .bind(&meta.content_hash)
-        .bind(&meta.message)
-        .bind(&meta.author)
-        .bind(&meta.created_at)
-        .execute(&mut *tx)
-        .await?;
+        insert_version(&mut tx, blueprint_id, meta, content).await?;
         sqlx::query("UPDATE blueprints SET updated_at = ?2 WHERE id = ?1")
             .bind(blueprint_id)
             .bind(now)
@@ -200,6 +174,30 @@ impl Store {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Writes one version row inside the caller's transaction.
+async fn insert_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    blueprint_id: &str,
+    meta: &VersionMeta,
+    content: &BlueprintContent,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO versions (blueprint_id, number, parent, content, content_hash, message, author, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )
+    .bind(blueprint_id)
+    .bind(meta.number)
+    .bind(meta.parent)
+    .bind(serde_json::to_string(content).expect("content serialises"))
+    .bind(&meta.content_hash)
+    .bind(&meta.message)
+    .bind(&meta.author)
+    .bind(&meta.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

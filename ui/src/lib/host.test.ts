@@ -53,6 +53,7 @@ describe('Commands map', () => {
       | 'reviews_list' | 'reviews_get' | 'reviews_create' | 'reviews_delete' | 'reviews_session'
       | 'reviews_rate' | 'reviews_unrate' | 'reviews_export_pack' | 'reviews_import_pack'
       | 'reviews_export_ratings' | 'reviews_merge' | 'reviews_results' | 'reviews_export_csv'
+      | 'repo_export' | 'repo_import'
     >();
     expectTypeOf<Req<'local_models_list'>>().toEqualTypeOf<void>();
     expectTypeOf<Res<'local_models_add'>>().toEqualTypeOf<LocalModelsRes>();

@@ -38,6 +38,10 @@ import type {
   LabelsMoveReq,
   MergeReport,
   RatingSession,
+  RepoExportReq,
+  RepoExportRes,
+  RepoImportItem,
+  RepoImportReq,
   ReviewRef,
   ReviewResults,
   ReviewSummary,
@@ -150,6 +154,8 @@ export interface Commands {
   reviews_merge: { req: ReviewsMergeReq; res: MergeReport };
   reviews_results: { req: ReviewRef; res: ReviewResults };
   reviews_export_csv: { req: ReviewsFileReq; res: string };
+  repo_export: { req: RepoExportReq; res: RepoExportRes };
+  repo_import: { req: RepoImportReq; res: RepoImportItem[] };
 }
 
 export type Command = keyof Commands;

@@ -1,6 +1,6 @@
 // The workbench's keyboard shortcuts: one table for the handler and for the overlay.
 
-export type ShortcutId = 'save' | 'new' | 'search' | 'diff' | 'help' | 'run' | 'newRun' | 'settings' | 'datasets' | 'reviews';
+export type ShortcutId = 'save' | 'new' | 'search' | 'diff' | 'help' | 'run' | 'newRun' | 'settings' | 'datasets' | 'reviews' | 'repo';
 
 export const SHORTCUTS: ReadonlyArray<{ id: ShortcutId | 'close' | 'undo' | 'redo' | 'complete'; keys: string[]; what: string }> = [
   { id: 'save', keys: ['Ctrl+S'], what: 'Save a version' },
@@ -11,6 +11,7 @@ export const SHORTCUTS: ReadonlyArray<{ id: ShortcutId | 'close' | 'undo' | 'red
   { id: 'newRun', keys: ['Ctrl+Shift+Enter'], what: 'New comparison run (versions × models × inputs)' },
   { id: 'datasets', keys: ['Ctrl+Shift+D'], what: 'Datasets: reference cases, import and export' },
   { id: 'reviews', keys: ['Ctrl+Shift+H'], what: 'Human review: rate answers blind, merge ratings, read the results' },
+  { id: 'repo', keys: ['Ctrl+Shift+E'], what: 'Export / import blueprints (a folder, e.g. a git checkout)' },
   { id: 'settings', keys: ['Ctrl+,'], what: 'Settings' },
   { id: 'help', keys: ['?', 'Ctrl+/'], what: 'Show these shortcuts' },
   { id: 'close', keys: ['Esc'], what: 'Close a dialog' },
@@ -35,6 +36,7 @@ export function matchShortcut(e: KeyboardEvent): ShortcutId | null {
     if ((key === 'k' || key === 'f') && !e.shiftKey) return 'search';
     if (key === 'd') return e.shiftKey ? 'datasets' : 'diff';
     if (key === 'h' && e.shiftKey) return 'reviews';
+    if (key === 'e' && e.shiftKey) return 'repo';
     if (key === '/') return 'help';
     if (key === 'enter') return e.shiftKey ? 'newRun' : 'run';
     if (key === ',' && !e.shiftKey) return 'settings';

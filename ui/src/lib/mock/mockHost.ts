@@ -23,6 +23,7 @@ import { mockDatasets, withDatasetInputs, type MockDataset } from './mockDataset
 import { mockEval, mockEvalIssues } from './mockEval';
 import { mockReviews, type MockReview } from './mockReviews';
 import { seedMockReviews } from './mockReviewSeed';
+import { mockRepo } from './mockRepo';
 
 export interface MockBlueprint {
   id: string;
@@ -276,6 +277,7 @@ function implementation(st: MockState): Impl {
     ...mockDatasets(st),
     ...mockEval(st),
     ...mockReviews(st),
+    ...mockRepo(st),
   };
 }
 
