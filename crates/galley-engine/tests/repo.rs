@@ -159,6 +159,17 @@ async fn blueprints_travel_through_a_folder_with_their_history() {
             .all(|i| i.outcome == ImportOutcome::Unchanged),
         "{unchanged:?}"
     );
+    // Lossless: Ben's own export is byte for byte Ana's.
+    let copy = tmp.path().join("copy");
+    ben.repo_export(export_to(&copy)).await.unwrap();
+    for f in &all.files {
+        assert_eq!(
+            std::fs::read(copy.join(&f.path)).unwrap(),
+            std::fs::read(repo.join(&f.path)).unwrap(),
+            "{} differs after a round trip",
+            f.path
+        );
+    }
 
     // Ana adds v4 and promotes it: the file changes, Ben gets one version and the label move.
     ana.versions_save(VersionsSaveReq {
