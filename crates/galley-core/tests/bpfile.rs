@@ -1037,3 +1037,23 @@ fn the_schema_knows_every_provider_label_and_check() {
     let errors = schema_errors(&v, &yaml_json(&to_yaml(&file, None)));
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
+
+#[test]
+fn an_alias_bomb_is_refused_by_line_without_being_expanded() {
+    // "Billion laughs": ten levels of nine aliases each would expand to 10⁹ strings.
+    let mut text = String::from("format: galley.blueprint\nformatVersion: 1\na0: &a0 [\"lol\"]\n");
+    for i in 1..10 {
+        let prev = format!("*a{}", i - 1);
+        let row = vec![prev.as_str(); 9].join(", ");
+        text.push_str(&format!("a{i}: &a{i} [{row}]\n"));
+    }
+    text.push_str("name: *a9\nversions: []\n");
+    let err = read_err(&text);
+    let p = &err.problems[0];
+    assert_eq!(p.kind, ProblemKind::Syntax, "{err}");
+    assert_eq!(p.line, Some(9), "{err}");
+    assert!(
+        p.message.contains("YAML document too large or too complex"),
+        "{err}"
+    );
+}
