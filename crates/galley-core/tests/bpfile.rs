@@ -1044,7 +1044,7 @@ fn an_alias_bomb_is_refused_by_line_without_being_expanded() {
     let mut text = String::from("format: galley.blueprint\nformatVersion: 1\na0: &a0 [\"lol\"]\n");
     for i in 1..10 {
         let prev = format!("*a{}", i - 1);
-        let row = vec![prev.as_str(); 9].join(", ");
+        let row = [prev.as_str(); 9].join(", ");
         text.push_str(&format!("a{i}: &a{i} [{row}]\n"));
     }
     text.push_str("name: *a9\nversions: []\n");
