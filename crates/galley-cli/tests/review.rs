@@ -149,9 +149,15 @@ async fn an_owner_makes_a_review_hands_out_its_pack_and_merges_ratings() {
         .output()
         .unwrap());
     assert!(again.contains("0 added, 4 already here"), "{again}");
-    let edited = std::fs::read_to_string(&ratings)
-        .unwrap()
-        .replacen("\"first\"", "\"tie\"", 1);
+    let edited = std::fs::read_to_string(&ratings).unwrap().replacen(
+        "\"name\": \"Ravi\"",
+        "\"name\": \"Eve\"",
+        1,
+    );
+    assert!(
+        edited.contains("\"name\": \"Eve\""),
+        "the edit changes the file"
+    );
     std::fs::write(tmp.path().join("edited.json"), edited).unwrap();
     let out = galley(&data, tmp.path(), &sim)
         .args(["reviews", "merge", "Lite or micro", "edited.json"])

@@ -496,7 +496,9 @@ async fn a_blind_pairwise_review_round_trips_through_packs_and_ratings_files() {
 
     // Edited and mismatched files are refused whole.
     let tampered = path(r1_dir.path(), "tampered.ratings.json");
-    std::fs::write(&tampered, file_text.replacen("\"second\"", "\"first\"", 1)).unwrap();
+    let edited = file_text.replacen("kinder one", "kinder answer", 1);
+    assert_ne!(edited, file_text, "the edit changes the file");
+    std::fs::write(&tampered, edited).unwrap();
     let err = merge(&tampered, false).await.unwrap_err();
     assert!(
         err.message
