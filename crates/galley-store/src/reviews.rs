@@ -113,13 +113,27 @@ impl Store {
 
     /// Every review, newest first, with how many raters and ratings it has.
     pub async fn reviews_list(&self) -> Result<Vec<ReviewListRow>, StoreError> {
+        self.reviews_listed(None).await
+    }
+
+    /// One review as the list shows it.
+    pub async fn review_listed(&self, id: &str) -> Result<ReviewListRow, StoreError> {
+        self.reviews_listed(Some(id))
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound(format!("review {id}")))
+    }
+
+    async fn reviews_listed(&self, id: Option<&str>) -> Result<Vec<ReviewListRow>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {REVIEW_COLUMNS},
                     (SELECT COUNT(DISTINCT rater_email) FROM review_ratings x
                       WHERE x.review_id = r.id) AS raters,
                     (SELECT COUNT(*) FROM review_ratings x WHERE x.review_id = r.id) AS ratings
-               FROM reviews r ORDER BY r.created_at DESC, r.id DESC"
+               FROM reviews r WHERE ?1 IS NULL OR r.id = ?1
+              ORDER BY r.created_at DESC, r.id DESC"
         ))
+        .bind(id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()

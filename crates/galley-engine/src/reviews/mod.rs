@@ -41,19 +41,9 @@ impl Engine {
         Ok(self.store.review_delete(&req.id).await?)
     }
 
+    /// One review's summary, read alone (not by listing every review).
     pub(crate) async fn review_summary(&self, id: &str) -> Result<ReviewSummary, EngineError> {
-        self.store
-            .reviews_list()
-            .await?
-            .iter()
-            .find(|r| r.review.id == id)
-            .map(summary_of)
-            .unwrap_or_else(|| {
-                Err(EngineError::new(
-                    ErrorCode::NotFound,
-                    format!("review {id} not found"),
-                ))
-            })
+        summary_of(&self.store.review_listed(id).await?)
     }
 }
 
