@@ -135,7 +135,7 @@ async fn blueprints_go_to_a_folder_come_back_and_are_evaluated_from_their_file()
     let (code, out, err) = run(galley(&ben, tmp.path(), &sim).args(["import", "repo"]));
     assert_eq!(code, Some(1));
     assert!(
-        out.contains("INVALID   repo") || out.contains("broken.galley.yaml:"),
+        out.contains("INVALID") && out.contains("broken.galley.yaml: "),
         "{out}"
     );
     assert!(err.contains("1 of 2 files were not imported"), "{err}");
