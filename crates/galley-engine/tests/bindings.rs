@@ -197,6 +197,8 @@ fn expected() -> BTreeMap<String, String> {
         RepoExportRes,
         RepoImportReq,
         ImportOutcome,
+        RepoDatasetFormat,
+        ImportKind,
         RepoImportItem,
         // providers
         OpenAiSettings,

@@ -8,7 +8,9 @@ use galley_core::version;
 use galley_store::VersionMeta;
 use tracing::instrument;
 
-use super::{ImportOutcome, RepoImportItem, RepoImportReq, BLUEPRINTS_DIR, FILE_SUFFIX};
+use super::{
+    ImportKind, ImportOutcome, RepoImportItem, RepoImportReq, BLUEPRINTS_DIR, FILE_SUFFIX,
+};
 use crate::files::read_limited;
 use crate::{Engine, EngineError, ErrorCode};
 
@@ -32,6 +34,7 @@ impl Engine {
             let item = match read(&path) {
                 Err(message) => RepoImportItem {
                     file: shown,
+                    kind: ImportKind::Blueprint,
                     name: String::new(),
                     outcome: ImportOutcome::Invalid,
                     versions_added: 0,
@@ -42,6 +45,11 @@ impl Engine {
             };
             out.push(item);
         }
+        // The repository's dataset files (datasets/*.csv, *.jsonl), after its blueprints.
+        out.extend(
+            self.repo_import_datasets(Path::new(req.path.trim()), req.dry_run)
+                .await?,
+        );
         Ok(out)
     }
 
@@ -54,6 +62,7 @@ impl Engine {
         let ParsedFile { file: bp, edited } = parsed;
         let item = |outcome, versions_added, labels_moved, message: String| RepoImportItem {
             file: file.clone(),
+            kind: ImportKind::Blueprint,
             name: bp.name.clone(),
             outcome,
             versions_added,
