@@ -74,17 +74,28 @@ pub enum Cmd {
         /// Commit the written files with git, with this message.
         #[arg(long, value_name = "MESSAGE")]
         commit: Option<String>,
+        /// Switch to this branch first (created from the current commit when missing).
+        #[arg(long, value_name = "NAME")]
+        branch: Option<String>,
+        /// Run `git init` in the folder first (refused when it is already in a repository).
+        #[arg(long)]
+        init: bool,
         /// Say what would be written, write nothing.
         #[arg(long)]
         dry_run: bool,
     },
     /// Read blueprint files (a folder or one file) into the data folder. Exit 1 when a file was
-    /// refused (a diverged history or a broken file).
+    /// refused: a broken file, or a history that diverged from Galley's and has no --resolve.
     Import {
         path: PathBuf,
         /// Say what would happen, change nothing.
         #[arg(long)]
         dry_run: bool,
+        /// What to do with a file whose history diverged: FILE=keep (Galley's history, the
+        /// default), FILE=copy (import it as a new blueprint "NAME (from FILE)") or FILE=theirs
+        /// (add the file's versions after Galley's). FILE is the file's name or path; repeatable.
+        #[arg(long = "resolve", value_name = "FILE=CHOICE")]
+        resolve: Vec<String>,
     },
     /// Human reviews: make one from a run, hand out its pack, merge ratings, read results.
     Reviews {

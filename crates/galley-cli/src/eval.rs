@@ -202,6 +202,7 @@ async fn blueprint_name(engine: &Engine, arg: &str) -> Result<String, EngineErro
         .repo_import(galley_engine::RepoImportReq {
             path: absolute(path)?,
             dry_run: false,
+            ..Default::default()
         })
         .await?;
     let item = items.into_iter().next().expect("one file, one item");

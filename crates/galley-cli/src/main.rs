@@ -198,6 +198,8 @@ async fn run(cli: Cli) -> Result<bool, EngineError> {
             datasets,
             workflow,
             commit,
+            branch,
+            init,
             dry_run,
         } => {
             let opts = repo::ExportOpts {
@@ -205,11 +207,17 @@ async fn run(cli: Cli) -> Result<bool, EngineError> {
                 datasets,
                 workflow,
                 commit,
+                branch,
+                init,
                 dry_run,
             };
             repo::export(&engine, &to, opts).await
         }
-        Cmd::Import { path, dry_run } => repo::import(&engine, &path, dry_run).await,
+        Cmd::Import {
+            path,
+            dry_run,
+            resolve,
+        } => repo::import(&engine, &path, dry_run, &resolve).await,
     };
     engine.close().await;
     result

@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
-use galley_engine::{Engine, EngineError, FileChange, ImportOutcome, RepoExportReq, RepoImportReq};
+use galley_engine::{
+    Engine, EngineError, FileChange, ImportChoice, ImportOutcome, ImportResolution, RepoExportReq,
+    RepoImportReq,
+};
 
 use crate::eval::absolute;
 
@@ -12,6 +15,8 @@ pub struct ExportOpts {
     pub datasets: bool,
     pub workflow: bool,
     pub commit: Option<String>,
+    pub branch: Option<String>,
+    pub init: bool,
     pub dry_run: bool,
 }
 
@@ -21,6 +26,8 @@ pub async fn export(engine: &Engine, to: &Path, opts: ExportOpts) -> Result<bool
         datasets,
         workflow,
         commit,
+        branch,
+        init,
         dry_run,
     } = opts;
     let label = match label {
@@ -35,7 +42,10 @@ pub async fn export(engine: &Engine, to: &Path, opts: ExportOpts) -> Result<bool
             datasets,
             workflow,
             commit,
+            branch,
+            init,
             dry_run,
+            ..Default::default()
         })
         .await?;
     for f in &res.files {
@@ -56,20 +66,63 @@ pub async fn export(engine: &Engine, to: &Path, opts: ExportOpts) -> Result<bool
     } else {
         println!("{changed} files written to {}", res.dir);
     }
+    if let Some(repo) = &res.repo {
+        let branch = repo.branch.as_deref().unwrap_or("(detached HEAD)");
+        println!("git repository {} on branch {branch}", repo.root);
+    }
     if let Some(sha) = &res.commit {
         println!("committed {sha}");
     }
     Ok(true)
 }
 
-pub async fn import(engine: &Engine, path: &Path, dry_run: bool) -> Result<bool, EngineError> {
+/// `FILE=keep|copy|theirs`.
+fn resolution(text: &str) -> Result<ImportResolution, EngineError> {
+    let (file, choice) = text.rsplit_once('=').ok_or_else(|| {
+        EngineError::invalid(format!(
+            "--resolve `{text}`: write FILE=keep, FILE=copy or FILE=theirs"
+        ))
+    })?;
+    let choice = match choice.trim() {
+        "keep" => ImportChoice::Keep,
+        "copy" => ImportChoice::Copy,
+        "theirs" => ImportChoice::Theirs,
+        other => {
+            return Err(EngineError::invalid(format!(
+                "--resolve `{text}`: `{other}` is not a choice: keep, copy or theirs"
+            )))
+        }
+    };
+    if file.trim().is_empty() {
+        return Err(EngineError::invalid(format!(
+            "--resolve `{text}`: name the file before `=`"
+        )));
+    }
+    Ok(ImportResolution {
+        file: file.trim().to_string(),
+        choice,
+    })
+}
+
+pub async fn import(
+    engine: &Engine,
+    path: &Path,
+    dry_run: bool,
+    resolve: &[String],
+) -> Result<bool, EngineError> {
+    let resolutions = resolve
+        .iter()
+        .map(|r| resolution(r))
+        .collect::<Result<Vec<_>, _>>()?;
     let items = engine
         .repo_import(RepoImportReq {
             path: absolute(path)?,
             dry_run,
+            resolutions,
         })
         .await?;
     let mut refused = 0;
+    let mut unresolved = Vec::new();
     for i in &items {
         let what = match i.outcome {
             ImportOutcome::New => "new      ",
@@ -78,7 +131,8 @@ pub async fn import(engine: &Engine, path: &Path, dry_run: bool) -> Result<bool,
             ImportOutcome::Conflict => "CONFLICT ",
             ImportOutcome::Invalid => "INVALID  ",
         };
-        if matches!(i.outcome, ImportOutcome::Conflict | ImportOutcome::Invalid) {
+        let open = i.outcome == ImportOutcome::Conflict && i.resolution.is_none();
+        if open || i.outcome == ImportOutcome::Invalid {
             refused += 1;
         }
         let name = if i.name.is_empty() { &i.file } else { &i.name };
@@ -88,6 +142,23 @@ pub async fn import(engine: &Engine, path: &Path, dry_run: bool) -> Result<bool,
             format!(" ({})", i.labels_moved.join(", "))
         };
         println!("{what} {name}: {}{labels}", i.message);
+        if let Some(c) = &i.conflict {
+            let side = |who: &str, s: &galley_engine::ConflictSide, n: u32| {
+                println!(
+                    "    {who:<7} v{}: “{}” by {} at {} ({n} version{} from there)",
+                    s.number,
+                    s.message,
+                    s.author,
+                    s.created_at,
+                    if n == 1 { "" } else { "s" }
+                )
+            };
+            side("Galley", &c.ours, c.ours_count);
+            side("file", &c.theirs, c.theirs_count);
+            if open {
+                unresolved.push(file_name(&i.file));
+            }
+        }
     }
     if dry_run {
         println!("dry run: nothing was changed");
@@ -95,5 +166,15 @@ pub async fn import(engine: &Engine, path: &Path, dry_run: bool) -> Result<bool,
     if refused > 0 {
         eprintln!("{refused} of {} files were not imported", items.len());
     }
+    for f in &unresolved {
+        eprintln!("conflict left in {f}: add --resolve {f}=keep, {f}=copy or {f}=theirs");
+    }
     Ok(refused == 0)
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string())
 }

@@ -148,3 +148,94 @@ async fn blueprints_go_to_a_folder_come_back_and_are_evaluated_from_their_file()
     assert_eq!(code, Some(2));
     assert!(err.contains("broken.galley.yaml: "), "{err}");
 }
+
+/// Saves one more version of "Capitals" in the data folder `dir`.
+async fn save(dir: &std::path::Path, system: &str, message: &str) {
+    let e = Engine::open(dir).await.unwrap();
+    let id = e.blueprint_by_name("Capitals").await.unwrap().id;
+    let mut c = BlueprintContent::chat(system, "{{ question }}");
+    c.model.provider = "bedrock".into();
+    c.model.model_id = "amazon.nova-lite-v1:0".into();
+    e.versions_save(VersionsSaveReq {
+        id,
+        content: c,
+        message: message.into(),
+    })
+    .await
+    .unwrap();
+    e.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conflict_exits_1_until_resolved_and_export_can_init_and_branch() {
+    let sim = Sim::start(SimConfig::default()).await.unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let (ana, ben) = (tmp.path().join("ana"), tmp.path().join("ben"));
+    let gitconfig = tmp.path().join("gitconfig");
+    std::fs::write(
+        &gitconfig,
+        "[user]\n\tname = Ana\n\temail = ana@example.com\n[init]\n\tdefaultBranch = main\n",
+    )
+    .unwrap();
+    let cli = |data: &std::path::Path| {
+        let mut c = galley(data, tmp.path(), &sim);
+        c.env("GIT_CONFIG_GLOBAL", &gitconfig)
+            .env("GIT_CONFIG_NOSYSTEM", "1");
+        c
+    };
+    seed(&ana).await;
+
+    // Export into a new repository, on a branch.
+    let (code, out, err) = run(cli(&ana).args([
+        "export", "--to", "repo", "--init", "--branch", "prompts", "--commit", "Prompts",
+    ]));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.contains("on branch prompts") && out.contains("committed "),
+        "{out}"
+    );
+
+    run(cli(&ben).args(["import", "repo"]));
+    save(&ben, "Ben's way.", "ben v2").await;
+    save(&ana, "Ana's way.", "ana v2").await;
+    run(cli(&ana).args(["export", "--to", "repo"]));
+
+    let (code, out, err) = run(cli(&ben).args(["import", "repo"]));
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("CONFLICT  Capitals: version 2 differs"),
+        "{out}"
+    );
+    assert!(out.contains("Galley  v2: “ben v2” by "), "{out}");
+    assert!(out.contains("file    v2: “ana v2” by "), "{out}");
+    assert!(
+        err.contains("--resolve capitals.galley.yaml=keep, capitals.galley.yaml=copy or"),
+        "{err}"
+    );
+    let (code, _, err) = run(cli(&ben).args(["import", "repo", "--resolve", "capitals=maybe"]));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("`maybe` is not a choice"), "{err}");
+
+    let (code, out, err) =
+        run(cli(&ben).args(["import", "repo", "--resolve", "capitals.galley.yaml=theirs"]));
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(
+        out.contains("the file's 1 version from version 2 on added after v2 as v3"),
+        "{out}"
+    );
+    let e = Engine::open(&ben).await.unwrap();
+    let id = e.blueprint_by_name("Capitals").await.unwrap().id;
+    let mut versions = e
+        .blueprints_open(BlueprintRef { id })
+        .await
+        .unwrap()
+        .versions;
+    versions.sort_by_key(|v| v.number);
+    assert_eq!(
+        versions
+            .iter()
+            .map(|v| v.message.as_str())
+            .collect::<Vec<_>>(),
+        ["gated", "ben v2", "ana v2 (v2 in capitals.galley.yaml)"]
+    );
+}

@@ -107,59 +107,74 @@ impl Store {
         now: &str,
     ) -> Result<Option<LabelMove>, StoreError> {
         let mut tx = self.pool.begin().await?;
-        let exists: Option<(u32,)> =
-            sqlx::query_as("SELECT number FROM versions WHERE blueprint_id = ?1 AND number = ?2")
-                .bind(blueprint_id)
-                .bind(version)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if exists.is_none() {
-            return Err(StoreError::NotFound(format!("version {version}")));
-        }
-        let current: Option<(u32,)> =
-            sqlx::query_as("SELECT version FROM labels WHERE blueprint_id = ?1 AND label = ?2")
-                .bind(blueprint_id)
-                .bind(label.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-        let from = current.map(|c| c.0);
-        if from == Some(version) {
-            return Ok(None);
-        }
-        sqlx::query(
-            "INSERT INTO labels (blueprint_id, label, version, moved_at) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (blueprint_id, label) DO UPDATE SET version = excluded.version, moved_at = excluded.moved_at",
-        )
-        .bind(blueprint_id)
-        .bind(label.as_str())
-        .bind(version)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let mv = LabelMove {
-            id: move_id.to_string(),
-            label,
-            from_version: from,
-            to_version: version,
-            author: author.to_string(),
-            moved_at: now.to_string(),
-        };
-        sqlx::query(
-            "INSERT INTO label_moves (id, blueprint_id, label, from_version, to_version, author, moved_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )
-        .bind(&mv.id)
-        .bind(blueprint_id)
-        .bind(label.as_str())
-        .bind(mv.from_version)
-        .bind(mv.to_version)
-        .bind(&mv.author)
-        .bind(&mv.moved_at)
-        .execute(&mut *tx)
-        .await?;
+        let mv = move_in(&mut tx, blueprint_id, label, version, move_id, author, now).await?;
         tx.commit().await?;
-        Ok(Some(mv))
+        Ok(mv)
     }
+}
+
+/// Points `label` at `version` and records the move inside the caller's transaction; `None`
+/// when it already points there.
+pub(crate) async fn move_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    blueprint_id: &str,
+    label: Label,
+    version: u32,
+    move_id: &str,
+    author: &str,
+    now: &str,
+) -> Result<Option<LabelMove>, StoreError> {
+    let exists: Option<(u32,)> =
+        sqlx::query_as("SELECT number FROM versions WHERE blueprint_id = ?1 AND number = ?2")
+            .bind(blueprint_id)
+            .bind(version)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if exists.is_none() {
+        return Err(StoreError::NotFound(format!("version {version}")));
+    }
+    let current: Option<(u32,)> =
+        sqlx::query_as("SELECT version FROM labels WHERE blueprint_id = ?1 AND label = ?2")
+            .bind(blueprint_id)
+            .bind(label.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+    let from = current.map(|c| c.0);
+    if from == Some(version) {
+        return Ok(None);
+    }
+    sqlx::query(
+        "INSERT INTO labels (blueprint_id, label, version, moved_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (blueprint_id, label) DO UPDATE SET version = excluded.version, moved_at = excluded.moved_at",
+    )
+    .bind(blueprint_id)
+    .bind(label.as_str())
+    .bind(version)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    let mv = LabelMove {
+        id: move_id.to_string(),
+        label,
+        from_version: from,
+        to_version: version,
+        author: author.to_string(),
+        moved_at: now.to_string(),
+    };
+    sqlx::query(
+        "INSERT INTO label_moves (id, blueprint_id, label, from_version, to_version, author, moved_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )
+    .bind(&mv.id)
+    .bind(blueprint_id)
+    .bind(label.as_str())
+    .bind(mv.from_version)
+    .bind(mv.to_version)
+    .bind(&mv.author)
+    .bind(&mv.moved_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Some(mv))
 }
 
 #[cfg(test)]

@@ -152,28 +152,40 @@ impl Store {
         now: &str,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let latest: Option<(u32,)> = sqlx::query_as(
-            "SELECT number FROM versions WHERE blueprint_id = ?1 ORDER BY number DESC LIMIT 1",
-        )
-        .bind(blueprint_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let expected = next_number(latest.map(|l| l.0));
-        if meta.number != expected {
-            return Err(StoreError::Corrupt {
-                what: format!("imported version {}", meta.number),
-                detail: format!("the next version of this blueprint is {expected}"),
-            });
-        }
-        insert_version(&mut tx, blueprint_id, meta, content).await?;
-        sqlx::query("UPDATE blueprints SET updated_at = ?2 WHERE id = ?1")
-            .bind(blueprint_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        append_in(&mut tx, blueprint_id, meta, content, now).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// [`Store::version_append`] inside the caller's transaction.
+pub(crate) async fn append_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    blueprint_id: &str,
+    meta: &VersionMeta,
+    content: &BlueprintContent,
+    now: &str,
+) -> Result<(), StoreError> {
+    let latest: Option<(u32,)> = sqlx::query_as(
+        "SELECT number FROM versions WHERE blueprint_id = ?1 ORDER BY number DESC LIMIT 1",
+    )
+    .bind(blueprint_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let expected = next_number(latest.map(|l| l.0));
+    if meta.number != expected {
+        return Err(StoreError::Corrupt {
+            what: format!("imported version {}", meta.number),
+            detail: format!("the next version of this blueprint is {expected}"),
+        });
+    }
+    insert_version(tx, blueprint_id, meta, content).await?;
+    sqlx::query("UPDATE blueprints SET updated_at = ?2 WHERE id = ?1")
+        .bind(blueprint_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Writes one version row inside the caller's transaction.

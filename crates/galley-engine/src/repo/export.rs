@@ -4,21 +4,26 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use galley_core::bpfile::{self, BlueprintFile, FileVersion, SCHEMA_JSON};
-use galley_core::dataset::DatasetFormat;
 use galley_store::BlueprintSummary;
 use tracing::instrument;
 
 use super::{
-    datasets_in, git, slug, workflow, FileChange, RepoDatasetFormat, RepoExportReq, RepoExportRes,
-    RepoFile, BLUEPRINTS_DIR, DATASETS_DIR, FILE_SUFFIX, SCHEMA_FILE, SCHEMA_FROM_FILE,
+    git, slug, workflow, FileChange, RepoExportReq, RepoExportRes, RepoFile, BLUEPRINTS_DIR,
+    DATASETS_DIR, FILE_SUFFIX, SCHEMA_FILE, SCHEMA_FROM_FILE,
 };
 use crate::files::write_atomic;
 use crate::{Engine, EngineError};
 
 impl Engine {
     /// Writes one YAML file per blueprint (every version, its labels) and the format's schema
-    /// into `dir`, or with `dry_run` only says which files would be added or changed. Writing
-    /// twice gives the same bytes, so an unchanged blueprint shows no diff in git.
+    /// into `dir`, or with `dry_run` only says which files would be added or changed (and which
+    /// repository the folder is in). Writing twice gives the same bytes, so an unchanged
+    /// blueprint shows no diff in git.
+    ///
+    /// With `init`, `git init` runs in the folder first; with `branch`, that branch is checked
+    /// out (created from HEAD when missing) before writing, and a refused switch stops the
+    /// export with git's reason before anything is written; with `commit`, exactly the exported
+    /// files are committed, with the user's own git identity.
     #[instrument(skip_all, fields(dir = %req.dir))]
     pub async fn repo_export(&self, req: RepoExportReq) -> Result<RepoExportRes, EngineError> {
         let dir = PathBuf::from(req.dir.trim());
@@ -73,14 +78,7 @@ impl Engine {
         }
         outputs.push((SCHEMA_FILE.to_string(), SCHEMA_JSON.to_string(), None));
         if req.datasets {
-            let (format, ending) = match req.dataset_format {
-                RepoDatasetFormat::Csv => (DatasetFormat::Csv, "csv"),
-                RepoDatasetFormat::Jsonl => (DatasetFormat::Jsonl, "jsonl"),
-            };
-            let all = self.store.datasets_list().await?;
-            // The stems an import matches files back to their datasets by.
-            let stems = datasets_in::dataset_stems(&all);
-            for (d, stem) in all.into_iter().zip(stems) {
+            for d in self.store.datasets_list().await? {
                 if d.latest_version.is_none() {
                     continue;
                 }
@@ -88,12 +86,12 @@ impl Engine {
                     .datasets_export(crate::DatasetsExportReq {
                         id: d.id.clone(),
                         version: None,
-                        format,
+                        format: galley_core::dataset::DatasetFormat::Csv,
                         path: None,
                     })
                     .await?;
                 outputs.push((
-                    format!("{DATASETS_DIR}/{stem}.{ending}"),
+                    format!("{DATASETS_DIR}/{}.csv", slug(&d.name)),
                     text,
                     Some(d.name),
                 ));
@@ -103,10 +101,52 @@ impl Engine {
             outputs.push((workflow::WORKFLOW_FILE.to_string(), workflow::text(), None));
         }
 
+        // Everything that can be refused is checked before the folder is touched.
+        let commit_message = match &req.commit {
+            Some(m) if m.trim().is_empty() => {
+                return Err(EngineError::invalid(
+                    "commit message: a commit needs a message",
+                ))
+            }
+            Some(m) => Some(m.trim().to_string()),
+            None => None,
+        };
+        let branch = match &req.branch {
+            Some(b) if !b.trim().is_empty() => Some(git::check_branch_name(&dir, b)?),
+            _ => None,
+        };
+        let before = if req.init {
+            git::check_init(&dir)?;
+            None
+        } else if commit_message.is_some() || branch.is_some() {
+            Some(git::ensure_repo(&dir)?)
+        } else {
+            git::state(&dir)
+        };
+        if !req.dry_run {
+            if req.init {
+                git::init(&dir)?;
+            }
+            if let Some(b) = &branch {
+                git::switch(&dir, b)?;
+            }
+        }
+        // A preview for another, existing branch compares with that branch's files.
+        let other_branch = branch.as_ref().filter(|b| {
+            req.dry_run
+                && before
+                    .as_ref()
+                    .is_some_and(|s| s.branch.as_ref() != Some(*b) && s.branches.contains(b))
+        });
+
         let mut files = Vec::with_capacity(outputs.len());
         for (rel, text, blueprint) in &outputs {
             let target = dir.join(rel);
-            let change = match std::fs::read(&target) {
+            let old = match other_branch.and_then(|b| git::show(&dir, b, rel)) {
+                Some(bytes) => Ok(bytes),
+                None => std::fs::read(&target),
+            };
+            let change = match old {
                 Ok(old) if old == text.as_bytes() => FileChange::Unchanged,
                 Ok(_) => FileChange::Modified,
                 Err(_) => FileChange::Added,
@@ -118,9 +158,6 @@ impl Engine {
             });
         }
         let mut commit = None;
-        if req.commit.is_some() {
-            git::ensure_repo(&dir)?;
-        }
         if !req.dry_run {
             for ((rel, text, _), f) in outputs.iter().zip(&files) {
                 if f.change == FileChange::Unchanged {
@@ -130,11 +167,7 @@ impl Engine {
                 create_parent(&target)?;
                 write_atomic(&target.display().to_string(), text.as_bytes())?;
             }
-            if let Some(message) = &req.commit {
-                let message = message.trim();
-                if message.is_empty() {
-                    return Err(EngineError::invalid("a commit needs a message"));
-                }
+            if let Some(message) = &commit_message {
                 let paths: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
                 commit = git::commit(&dir, &paths, message)?;
             }
@@ -144,6 +177,11 @@ impl Engine {
             files,
             written: !req.dry_run,
             commit,
+            repo: if req.dry_run {
+                before
+            } else {
+                git::state(&dir)
+            },
         })
     }
 

@@ -18,13 +18,9 @@ pub struct RepoExportReq {
     /// Only these blueprints (ids); all when empty.
     #[serde(default)]
     pub blueprints: Vec<String>,
-    /// Also write each dataset's latest version as `datasets/<name>.csv` (or `.jsonl`).
+    /// Also write each dataset's latest version as `datasets/<name>.csv`.
     #[serde(default)]
     pub datasets: bool,
-    /// The format of the dataset files: `datasets/<name>.csv` (the default) or `.jsonl`.
-    #[serde(default)]
-    #[ts(as = "Option<RepoDatasetFormat>", optional)]
-    pub dataset_format: RepoDatasetFormat,
     /// Also write the CI workflow `.github/workflows/galley-eval.yml`.
     #[serde(default)]
     pub workflow: bool,
@@ -33,9 +29,32 @@ pub struct RepoExportReq {
     #[serde(default)]
     #[ts(optional)]
     pub commit: Option<String>,
+    /// Commit on this branch: switch to it first, creating it from the current HEAD when it
+    /// does not exist. Refused, before anything is written, when git cannot switch (e.g. local
+    /// changes that the switch would overwrite).
+    #[serde(default)]
+    #[ts(optional)]
+    pub branch: Option<String>,
+    /// Run `git init` in the folder first (refused when it is already in a repository).
+    #[serde(default)]
+    pub init: bool,
     /// Show what would be written without writing.
     #[serde(default)]
     pub dry_run: bool,
+}
+
+/// The git repository a folder is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RepoState {
+    /// The repository's top folder.
+    pub root: String,
+    /// The checked-out branch; none when HEAD is detached.
+    pub branch: Option<String>,
+    /// No uncommitted change and no untracked file.
+    pub clean: bool,
+    /// The local branches, sorted.
+    pub branches: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -66,11 +85,12 @@ pub struct RepoExportRes {
     pub written: bool,
     /// The commit made, when asked and something changed.
     pub commit: Option<String>,
+    /// The git repository the folder is in (after the export); none when it is in none.
+    pub repo: Option<RepoState>,
 }
 
 /// Import blueprint files: a folder (its `blueprints/*.galley.yaml`, or `*.galley.yaml` in it)
-/// with the dataset files of its repository (`datasets/*.csv`, `datasets/*.jsonl`), or one
-/// blueprint file.
+/// or one file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RepoImportReq {
@@ -78,6 +98,59 @@ pub struct RepoImportReq {
     /// Show what would happen without changing anything.
     #[serde(default)]
     pub dry_run: bool,
+    /// What to do with files whose history diverged from Galley's (by file); a conflict
+    /// without one is kept as Galley has it.
+    #[serde(default)]
+    pub resolutions: Vec<ImportResolution>,
+}
+
+/// The user's decision for one conflicting file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportResolution {
+    /// The file as the import names it (`RepoImportItem::file`), or its file name.
+    pub file: String,
+    pub choice: ImportChoice,
+}
+
+/// How a conflict is resolved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ImportChoice {
+    /// Keep Galley's history: nothing is imported from the file.
+    #[default]
+    Keep,
+    /// Import the file as a new blueprint, "NAME (from FILE)", with its whole history.
+    Copy,
+    /// Append the file's versions after the common part on top of Galley's history.
+    Theirs,
+}
+
+/// One side's version where two histories part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictSide {
+    pub number: u32,
+    pub message: String,
+    pub author: String,
+    pub created_at: String,
+}
+
+/// Where a file's history and Galley's diverge: the facts a user decides on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportConflict {
+    /// The first version that differs (the versions before it are the same on both sides).
+    pub version: u32,
+    /// Galley's version there.
+    pub ours: ConflictSide,
+    /// The file's version there (a hand edit of the file's latest version when Galley is
+    /// ahead of it).
+    pub theirs: ConflictSide,
+    /// Galley's versions from `version` on.
+    pub ours_count: u32,
+    /// The file's versions from `version` on.
+    pub theirs_count: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -89,31 +162,11 @@ pub enum ImportOutcome {
     Updated,
     /// Nothing to add.
     Unchanged,
-    /// The file's history and Galley's differ: nothing imported from it.
+    /// The file's history and Galley's differ: nothing imported from it unless a resolution
+    /// says otherwise (see `resolution`).
     Conflict,
     /// The file cannot be read: nothing imported from it.
     Invalid,
-}
-
-/// How an export writes datasets: CSV (opens in a spreadsheet) or Galley's JSON Lines (keeps a
-/// missing value apart from an empty one). An import reads both.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum RepoDatasetFormat {
-    #[default]
-    Csv,
-    Jsonl,
-}
-
-/// What a file of an imported folder holds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum ImportKind {
-    /// `blueprints/<name>.galley.yaml`.
-    #[default]
-    Blueprint,
-    /// `datasets/<name>.csv` or `datasets/<name>.jsonl`.
-    Dataset,
 }
 
 /// What importing one file did (or would do).
@@ -121,10 +174,7 @@ pub enum ImportKind {
 #[serde(rename_all = "camelCase")]
 pub struct RepoImportItem {
     pub file: String,
-    /// A blueprint file or a dataset file.
-    #[serde(default)]
-    pub kind: ImportKind,
-    /// The blueprint's or dataset's name (empty when the file cannot be read).
+    /// The blueprint's name (empty when the file cannot be read).
     pub name: String,
     pub outcome: ImportOutcome,
     pub versions_added: u32,
@@ -132,4 +182,10 @@ pub struct RepoImportItem {
     pub labels_moved: Vec<String>,
     /// In words: what was added, or why nothing was.
     pub message: String,
+    /// With outcome `conflict`: where the histories diverge.
+    #[serde(default)]
+    pub conflict: Option<ImportConflict>,
+    /// With outcome `conflict`: the choice applied (none while undecided).
+    #[serde(default)]
+    pub resolution: Option<ImportChoice>,
 }
