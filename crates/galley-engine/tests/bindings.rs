@@ -202,6 +202,8 @@ fn expected() -> BTreeMap<String, String> {
         ConflictSide,
         ImportConflict,
         ImportOutcome,
+        RepoDatasetFormat,
+        ImportKind,
         RepoImportItem,
         // providers
         OpenAiSettings,

@@ -3,7 +3,8 @@ import type { ImportResolution } from "./ImportResolution";
 
 /**
  * Import blueprint files: a folder (its `blueprints/*.galley.yaml`, or `*.galley.yaml` in it)
- * or one file.
+ * with the dataset files of its repository (`datasets/*.csv`, `datasets/*.jsonl`), or one
+ * blueprint file.
  */
 export type RepoImportReq = { path: string, 
 /**

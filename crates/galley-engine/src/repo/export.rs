@@ -4,12 +4,13 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use galley_core::bpfile::{self, BlueprintFile, FileVersion, SCHEMA_JSON};
+use galley_core::dataset::DatasetFormat;
 use galley_store::BlueprintSummary;
 use tracing::instrument;
 
 use super::{
-    git, slug, workflow, FileChange, RepoExportReq, RepoExportRes, RepoFile, BLUEPRINTS_DIR,
-    DATASETS_DIR, FILE_SUFFIX, SCHEMA_FILE, SCHEMA_FROM_FILE,
+    datasets_in, git, slug, workflow, FileChange, RepoDatasetFormat, RepoExportReq, RepoExportRes,
+    RepoFile, BLUEPRINTS_DIR, DATASETS_DIR, FILE_SUFFIX, SCHEMA_FILE, SCHEMA_FROM_FILE,
 };
 use crate::files::write_atomic;
 use crate::{Engine, EngineError};
@@ -78,7 +79,14 @@ impl Engine {
         }
         outputs.push((SCHEMA_FILE.to_string(), SCHEMA_JSON.to_string(), None));
         if req.datasets {
-            for d in self.store.datasets_list().await? {
+            let (format, ending) = match req.dataset_format {
+                RepoDatasetFormat::Csv => (DatasetFormat::Csv, "csv"),
+                RepoDatasetFormat::Jsonl => (DatasetFormat::Jsonl, "jsonl"),
+            };
+            let all = self.store.datasets_list().await?;
+            // The stems an import matches files back to their datasets by.
+            let stems = datasets_in::dataset_stems(&all);
+            for (d, stem) in all.into_iter().zip(stems) {
                 if d.latest_version.is_none() {
                     continue;
                 }
@@ -86,12 +94,12 @@ impl Engine {
                     .datasets_export(crate::DatasetsExportReq {
                         id: d.id.clone(),
                         version: None,
-                        format: galley_core::dataset::DatasetFormat::Csv,
+                        format,
                         path: None,
                     })
                     .await?;
                 outputs.push((
-                    format!("{DATASETS_DIR}/{}.csv", slug(&d.name)),
+                    format!("{DATASETS_DIR}/{stem}.{ending}"),
                     text,
                     Some(d.name),
                 ));

@@ -11,7 +11,7 @@ use galley_store::{ImportLabel, ImportWrite, NewBlueprint};
 use tracing::instrument;
 
 use super::{
-    history, ImportChoice, ImportOutcome, ImportResolution, RepoImportItem,
+    history, ImportChoice, ImportKind, ImportOutcome, ImportResolution, RepoImportItem,
     RepoImportReq, BLUEPRINTS_DIR, FILE_SUFFIX,
 };
 use crate::files::read_limited;
@@ -38,6 +38,7 @@ impl Engine {
             let item = match read(&path) {
                 Err(message) => RepoImportItem {
                     file: shown,
+                    kind: ImportKind::Blueprint,
                     name: String::new(),
                     outcome: ImportOutcome::Invalid,
                     versions_added: 0,
@@ -53,6 +54,11 @@ impl Engine {
             };
             out.push(item);
         }
+        // The repository's dataset files (datasets/*.csv, *.jsonl), after its blueprints.
+        out.extend(
+            self.repo_import_datasets(Path::new(req.path.trim()), req.dry_run)
+                .await?,
+        );
         Ok(out)
     }
 
@@ -71,6 +77,7 @@ impl Engine {
         let shown_name = file_name(&file);
         let invalid = |message: String| RepoImportItem {
             file: file.clone(),
+            kind: ImportKind::Blueprint,
             name: bp.name.clone(),
             outcome: ImportOutcome::Invalid,
             versions_added: 0,
@@ -136,6 +143,7 @@ impl Engine {
         let plan = meeting.plan(choice, copy_name.as_deref());
         let item = RepoImportItem {
             file: file.clone(),
+            kind: ImportKind::Blueprint,
             name: bp.name.clone(),
             outcome: plan.outcome,
             versions_added: plan.versions.len() as u32,

@@ -1,18 +1,20 @@
 //! Blueprints as files in a folder (a team's git repository): export writes one YAML file per
 //! blueprint with its whole history (`galley_core::bpfile`) and the JSON Schema beside them;
-//! import reads them back, adding what is new and refusing what diverged.
+//! import reads them back, adding what is new and refusing what diverged, and reads the
+//! dataset files beside them (a new version when a file's cases changed).
 //!
 //! Layout of an exported folder:
 //!
 //! ```text
 //! blueprints/<name>.galley.yaml      one blueprint, every version, its labels
-//! datasets/<name>.csv                a dataset's latest version (with `datasets`)
+//! datasets/<name>.csv                a dataset's latest version (with `datasets`; or .jsonl)
 //! schemas/blueprint.schema.json      the file format's JSON Schema (editors check against it)
 //! .github/workflows/galley-eval.yml  `galley eval` on pull requests (with `workflow`)
 //! ```
 //!
 //! With `commit`, the written files (and only they) are committed with `git`.
 
+mod datasets_in;
 mod export;
 mod git;
 mod history;

@@ -18,9 +18,13 @@ pub struct RepoExportReq {
     /// Only these blueprints (ids); all when empty.
     #[serde(default)]
     pub blueprints: Vec<String>,
-    /// Also write each dataset's latest version as `datasets/<name>.csv`.
+    /// Also write each dataset's latest version as `datasets/<name>.csv` (or `.jsonl`).
     #[serde(default)]
     pub datasets: bool,
+    /// The format of the dataset files: `datasets/<name>.csv` (the default) or `.jsonl`.
+    #[serde(default)]
+    #[ts(as = "Option<RepoDatasetFormat>", optional)]
+    pub dataset_format: RepoDatasetFormat,
     /// Also write the CI workflow `.github/workflows/galley-eval.yml`.
     #[serde(default)]
     pub workflow: bool,
@@ -90,7 +94,8 @@ pub struct RepoExportRes {
 }
 
 /// Import blueprint files: a folder (its `blueprints/*.galley.yaml`, or `*.galley.yaml` in it)
-/// or one file.
+/// with the dataset files of its repository (`datasets/*.csv`, `datasets/*.jsonl`), or one
+/// blueprint file.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RepoImportReq {
@@ -169,12 +174,36 @@ pub enum ImportOutcome {
     Invalid,
 }
 
+/// How an export writes datasets: CSV (opens in a spreadsheet) or Galley's JSON Lines (keeps a
+/// missing value apart from an empty one). An import reads both.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum RepoDatasetFormat {
+    #[default]
+    Csv,
+    Jsonl,
+}
+
+/// What a file of an imported folder holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ImportKind {
+    /// `blueprints/<name>.galley.yaml`.
+    #[default]
+    Blueprint,
+    /// `datasets/<name>.csv` or `datasets/<name>.jsonl`.
+    Dataset,
+}
+
 /// What importing one file did (or would do).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RepoImportItem {
     pub file: String,
-    /// The blueprint's name (empty when the file cannot be read).
+    /// A blueprint file or a dataset file.
+    #[serde(default)]
+    pub kind: ImportKind,
+    /// The blueprint's or dataset's name (empty when the file cannot be read).
     pub name: String,
     pub outcome: ImportOutcome,
     pub versions_added: u32,
