@@ -8,6 +8,7 @@ pub mod bpfile;
 pub mod dataset;
 pub mod diff;
 pub mod eval;
+pub mod formats;
 pub mod label;
 pub mod name;
 pub mod review;

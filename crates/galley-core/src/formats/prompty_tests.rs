@@ -1,0 +1,165 @@
+use super::super::fixture::{self, cases, full, golden, on_endpoint};
+use super::super::{import, messages, ExportFormat};
+use super::*;
+
+#[test]
+fn exports_front_matter_and_body() {
+    let f = fixture::export(ExportFormat::Prompty, &full(), &cases());
+    assert_eq!(f.path, "prompts/support-reply-en.prompty");
+    golden("full.prompty", &f.text);
+    let notes = messages(&f);
+    assert_eq!(notes.len(), 22, "{notes:#?}");
+    assert_eq!(
+        notes[..3],
+        [
+            "guardrail gr-abc123 version 1 has no Prompty equivalent",
+            "the prompt-cache checkpoint after the system prompt (cachePrompt) has no Prompty \
+             equivalent",
+            "the model's extra request fields {\"top_k\":50} has no Prompty equivalent",
+        ]
+    );
+    assert_eq!(
+        notes[3],
+        "evaluator \"exact\" (equals) has no Prompty equivalent"
+    );
+    assert_eq!(
+        notes[18],
+        "threshold minPassRate 0.8 has no Prompty equivalent"
+    );
+    let f = fixture::export(ExportFormat::Prompty, &on_endpoint(), &[]);
+    golden("endpoint.prompty", &f.text);
+    assert_eq!(
+        messages(&f),
+        vec![
+            "the model's extra request fields {\"seed\":7} has no Prompty equivalent",
+            "evaluator \"judge\" (judge) has no Prompty equivalent",
+        ]
+    );
+}
+
+#[test]
+fn notes_what_prompty_would_read_otherwise() {
+    let mut c = BlueprintContent::chat(" padded", "Line one\nuser:\nline three");
+    c.model.provider = "openai".into();
+    c.model.endpoint = Some("elsewhere".into());
+    let f = fixture::export(ExportFormat::Prompty, &c, &[]);
+    assert_eq!(
+        messages(&f),
+        vec![
+            "the endpoint `elsewhere` is not in this Galley's settings: no connection is written",
+            "system starts or ends with blank space, which Prompty trims",
+            "message 1 (user) has the line `user:`, which Prompty reads as the start of another \
+             message",
+        ]
+    );
+}
+
+#[test]
+fn round_trips_its_own_files() {
+    let mut c = full();
+    c.model.guardrail = None;
+    c.model.cache_prompt = false;
+    c.model.extra_fields = None;
+    c.evaluators.clear();
+    c.thresholds = Default::default();
+    let f = fixture::export(ExportFormat::Prompty, &c, &[]);
+    let back = import("support-reply-en.prompty", &f.text).unwrap();
+    assert_eq!(back.name, fixture::NAME);
+    assert_eq!(back.content, c);
+    assert!(back.notes.is_empty(), "{:?}", back.notes);
+    let c = on_endpoint();
+    let back = import(
+        "x.prompty",
+        &fixture::export(ExportFormat::Prompty, &c, &[]).text,
+    )
+    .unwrap();
+    let mut expected = c.clone();
+    expected.model.endpoint = None;
+    expected.model.extra_fields = None;
+    expected.evaluators.clear();
+    assert_eq!(back.content, expected);
+    assert_eq!(
+        back.notes,
+        vec!["the connection (endpoint, key) is not kept: choose the endpoint in Model settings"]
+    );
+}
+
+#[test]
+fn reads_version_1_files() {
+    let text = "---\nname: Basic Prompt\ndescription: A basic prompt\nauthors: [me]\nmodel:\n  \
+                api: chat\n  configuration:\n    type: azure_openai\n    azure_deployment: gpt-4o\n  \
+                parameters:\n    max_tokens: 128\n    temperature: 0.2\n    stop: [\"##\"]\n\
+                inputs:\n  question:\n    type: string\n    sample: Who?\n  n: 3\n\
+                sample:\n  question: Who?\ntemplate: jinja2\n---\nsystem:\nYou help.\n\n\
+                user:\n{{question}} x{{ n }}\n";
+    let got = import("basic.prompty", text).unwrap();
+    assert_eq!(got.name, "Basic Prompt");
+    let c = &got.content;
+    assert_eq!((c.system.as_str(), c.messages.len()), ("You help.", 1));
+    assert_eq!(c.messages[0].template, "{{question}} x{{ n }}");
+    assert_eq!(
+        (c.model.provider.as_str(), c.model.model_id.as_str()),
+        ("openai", "gpt-4o")
+    );
+    assert_eq!(c.model.max_tokens, Some(128));
+    assert_eq!(c.model.stop_sequences, vec!["##"]);
+    assert_eq!(c.variables[0].default.as_deref(), Some("Who?"));
+    assert_eq!(c.variables[1].name, "n");
+    assert_eq!(c.variables[1].default.as_deref(), Some("3"));
+    assert_eq!(
+        got.notes,
+        vec![
+            "the connection (endpoint, key) is not kept: choose the endpoint in Model settings",
+            "an Azure OpenAI model is imported for an OpenAI-compatible endpoint",
+            "description is not kept",
+            "metadata (authors, tags, version) is not kept",
+            "sample is not kept",
+        ]
+    );
+}
+
+#[test]
+fn refuses_what_it_cannot_read() {
+    let err = |text: &str| import("bad.prompty", text).unwrap_err().to_string();
+    let front = "---\nname: x\nmodel:\n  id: m\n  provider: bedrock\n";
+    assert_eq!(
+        err("user:\nhi\n"),
+        "bad.prompty, line 1: a .prompty file starts with its front matter between two `---` lines"
+    );
+    assert_eq!(
+        err("---\nname: x\n"),
+        "bad.prompty, line 1: the front matter has no closing `---` line"
+    );
+    let e = err(&format!("{front}  temprature: 1\n---\nuser:\nhi\n"));
+    assert!(
+        e.starts_with("bad.prompty, line 6, column 3: unknown field `temprature`"),
+        "{e}"
+    );
+    assert_eq!(
+        err(&format!("{front}template: mustache\n---\nuser:\nhi\n")),
+        "bad.prompty, `template.format`: `mustache` templates cannot be imported: Galley \
+         templates are Jinja (jinja2)"
+    );
+    assert_eq!(
+        err("---\nmodel:\n  id: m\n  provider: anthropic\n---\nuser:\nhi\n"),
+        "bad.prompty, `model.provider`: `anthropic`: Galley runs bedrock, openai or local models"
+    );
+    assert_eq!(
+        err(&format!("{front}---\nhello\nuser:\nhi\n")),
+        "bad.prompty, line 7: text before the first role line (`system:`, `user:` or `assistant:`)"
+    );
+    assert_eq!(
+        err(&format!("{front}---\nuser:\nhi\nsystem:\nlate\n")),
+        "bad.prompty, line 9: a `system:` message must come first, and only once"
+    );
+    assert_eq!(
+        err(&format!("{front}---\nuser:\nhi\ntool:\nx\n")),
+        "bad.prompty, line 9: role `tool`: Galley messages are system, user or assistant"
+    );
+    assert_eq!(
+        err(&format!(
+            "{front}inputs:\n  a:\n    kind: date\n---\nuser:\n{{{{ a }}}}\n"
+        )),
+        "bad.prompty, `inputs.a`: input kind `date`: use string, number, boolean, object or array"
+    );
+}
