@@ -68,6 +68,10 @@ pub enum Cmd {
         /// Also write each dataset's latest version as datasets/NAME.csv.
         #[arg(long)]
         datasets: bool,
+        /// Write the datasets as csv (the default) or jsonl (Galley's JSON Lines, which keep a
+        /// missing value apart from an empty one); implies --datasets.
+        #[arg(long = "datasets-format", value_name = "FORMAT")]
+        datasets_format: Option<String>,
         /// Also write the CI workflow .github/workflows/galley-eval.yml.
         #[arg(long)]
         workflow: bool,
@@ -163,18 +167,23 @@ pub enum ReviewsCmd {
 #[derive(Args, Debug)]
 pub struct EvalCmd {
     /// The blueprint: its name in the data folder, or a blueprint file (`NAME.galley.yaml`,
-    /// imported into the data folder first).
+    /// imported into the data folder first); or an exported repository folder (or its
+    /// `blueprints/` folder): every blueprint with a dataset of the same name
+    /// (`datasets/NAME.csv` or `.jsonl`) is evaluated, after the folder is imported.
     pub path: String,
-    /// A version to evaluate (repeatable; default: the latest, or the label's).
+    /// A version to evaluate (repeatable; default: the latest, or the label's). Not with a
+    /// folder.
     #[arg(long = "version", value_name = "N")]
     pub versions: Vec<u32>,
-    /// Evaluate the version this label points at: dev, staging or prod.
+    /// Evaluate the version this label points at: dev, staging or prod. With a folder, a
+    /// blueprint without the label is skipped.
     #[arg(long)]
     pub label: Option<String>,
     /// Models, comma-separated or repeated (default: each version's own model).
     #[arg(long = "models", value_name = "MODELS")]
     pub models: Vec<String>,
-    /// The cases: a dataset (`NAME` or `NAME@VERSION`) or a CSV / JSONL file.
+    /// The cases: a dataset (`NAME` or `NAME@VERSION`) or a CSV / JSONL file. With a folder,
+    /// used for every blueprint instead of the datasets of the same name.
     #[arg(long, value_name = "DATASET")]
     pub dataset: Option<String>,
     /// Times each case runs on each model.
@@ -186,7 +195,7 @@ pub struct EvalCmd {
     /// Call the models even when the cache has the answer.
     #[arg(long)]
     pub no_cache: bool,
-    /// Write a JUnit XML report here.
+    /// Write a JUnit XML report here (with a folder: one file, suites per blueprint).
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
     /// Write the summary and every verdict as JSON here.

@@ -1,6 +1,8 @@
 //! `galley eval`: the CI quality gate. Runs a blueprint version (or several) on a dataset with
 //! its evaluators, prints the statistics, writes JUnit XML / JSON / Markdown reports, and exits 0
-//! when every threshold holds, 1 when one fails, 2 on an error.
+//! when every threshold holds, 1 when one fails, 2 on an error. Given an exported repository
+//! folder, it evaluates every blueprint there that has a dataset of the same name
+//! (see `eval_repo`).
 //!
 //! `galley datasets`: list, import and export the datasets the runs use.
 
@@ -9,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use galley_engine::core::dataset::DatasetFormat;
 use galley_engine::{
-    DatasetRef, DatasetsExportReq, DatasetsImportReq, Engine, EngineError, EvalReportReq,
-    EvalSummary, ImportOutcome, ModelRef, RunRef, RunStatus, RunsStartReq, VersionSelector,
+    DatasetRef, DatasetsExportReq, DatasetsImportReq, Engine, EngineError, ErrorCode,
+    EvalReportReq, EvalSummary, ImportOutcome, ModelRef, RunRef, RunStatus, RunSummary,
+    RunsStartReq, VersionSelector,
 };
 
 use crate::run::Progress;
@@ -34,11 +37,7 @@ pub struct EvalArgs {
 /// Runs the evaluation; `Ok(true)` when every threshold of every version holds.
 pub async fn eval(engine: &Engine, a: EvalArgs) -> Result<bool, EngineError> {
     if Path::new(&a.path).is_dir() {
-        return Err(EngineError::invalid(format!(
-            "`{}` is a folder: give one blueprint file (blueprints/NAME.galley.yaml) or the \
-             name of a blueprint in the data folder",
-            a.path
-        )));
+        return crate::eval_repo::eval_repo(engine, &a).await;
     }
     let Some(dataset_arg) = a.dataset.as_deref() else {
         return Err(EngineError::invalid(
@@ -46,7 +45,17 @@ pub async fn eval(engine: &Engine, a: EvalArgs) -> Result<bool, EngineError> {
              JSONL file",
         ));
     };
-    let name = blueprint_name(engine, &a.path).await?;
+    // Check the blueprint file and the dataset before either is imported, so a mistake in one
+    // leaves the data folder as it was.
+    let file = blueprint_file(&a.path);
+    if let Some(path) = &file {
+        import_blueprint_file(engine, path, true).await?;
+    }
+    let dataset = dataset_ref(engine, dataset_arg, a.json).await?;
+    let name = match &file {
+        Some(path) => import_blueprint_file(engine, path, false).await?,
+        None => a.path.clone(),
+    };
     let bp = engine.blueprint_by_name(&name).await?;
     let mut versions = a.versions.clone();
     if let Some(label) = &a.label {
@@ -67,44 +76,10 @@ pub async fn eval(engine: &Engine, a: EvalArgs) -> Result<bool, EngineError> {
         })?);
     }
     for v in &versions {
-        let version = engine
-            .versions_resolve(
-                &bp.name,
-                &VersionSelector {
-                    version: Some(*v),
-                    label: None,
-                },
-            )
-            .await?;
-        if version.content.evaluators.is_empty() {
-            return Err(EngineError::invalid(format!(
-                "v{v} of `{}` has no evaluators: add assertions or a judge to the version before \
-                 using it as a gate",
-                bp.name
-            )));
-        }
+        check_evaluators(engine, &bp.name, *v).await?;
     }
-    let models = a
-        .models
-        .iter()
-        .flat_map(|m| m.split(','))
-        .filter(|m| !m.trim().is_empty())
-        .map(ModelRef::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let dataset = Some(dataset_ref(engine, dataset_arg, a.json).await?);
-    let req = RunsStartReq {
-        blueprint_id: bp.id.clone(),
-        versions,
-        models,
-        inputs: Vec::new(),
-        repeats: a.repeats,
-        concurrency: a.concurrency,
-        bypass_cache: a.no_cache,
-        dataset,
-    };
-    let bar = Progress::new(!a.json && std::io::stderr().is_terminal());
-    let run = engine.runs_start(req, "cli", bar.sink()).await?;
-    bar.finish();
+    let models = models(&a.models)?;
+    let run = start_run(engine, &bp.id, versions, models, dataset, &a).await?;
     let report = EvalReportReq {
         run_id: run.id.clone(),
         junit: a.junit.as_deref().map(absolute).transpose()?,
@@ -120,8 +95,77 @@ pub async fn eval(engine: &Engine, a: EvalArgs) -> Result<bool, EngineError> {
     } else {
         print_summary(&summary);
     }
+    if let Some(why) = run_problem(engine, &run).await? {
+        return Err(EngineError::invalid(why));
+    }
+    Ok(summary.gate_pass)
+}
+
+/// The models of `--models`, comma-separated or repeated.
+pub(crate) fn models(args: &[String]) -> Result<Vec<ModelRef>, EngineError> {
+    args.iter()
+        .flat_map(|m| m.split(','))
+        .filter(|m| !m.trim().is_empty())
+        .map(ModelRef::parse)
+        .collect()
+}
+
+/// A version used as a gate must have evaluators.
+pub(crate) async fn check_evaluators(
+    engine: &Engine,
+    blueprint: &str,
+    version: u32,
+) -> Result<(), EngineError> {
+    let v = engine
+        .versions_resolve(
+            blueprint,
+            &VersionSelector {
+                version: Some(version),
+                label: None,
+            },
+        )
+        .await?;
+    if v.content.evaluators.is_empty() {
+        return Err(EngineError::invalid(format!(
+            "v{version} of `{blueprint}` has no evaluators: add assertions or a judge to the \
+             version before using it as a gate"
+        )));
+    }
+    Ok(())
+}
+
+/// Runs the versions on the dataset's cases, with a progress bar on a terminal.
+pub(crate) async fn start_run(
+    engine: &Engine,
+    blueprint_id: &str,
+    versions: Vec<u32>,
+    models: Vec<ModelRef>,
+    dataset: DatasetRef,
+    a: &EvalArgs,
+) -> Result<RunSummary, EngineError> {
+    let req = RunsStartReq {
+        blueprint_id: blueprint_id.to_string(),
+        versions,
+        models,
+        inputs: Vec::new(),
+        repeats: a.repeats,
+        concurrency: a.concurrency,
+        bypass_cache: a.no_cache,
+        dataset: Some(dataset),
+    };
+    let bar = Progress::new(!a.json && std::io::stderr().is_terminal());
+    let run = engine.runs_start(req, "cli", bar.sink()).await?;
+    bar.finish();
+    Ok(run)
+}
+
+/// Why a run is no verdict on the prompt: nothing answered (credentials, region, model
+/// access...), or it did not finish.
+pub(crate) async fn run_problem(
+    engine: &Engine,
+    run: &RunSummary,
+) -> Result<Option<String>, EngineError> {
     if run.cells_total > 0 && run.cells_ok == 0 {
-        // not a verdict on the prompt: nothing answered (credentials, region, model access...)
         let detail = engine
             .runs_get(RunRef {
                 run_id: run.id.clone(),
@@ -132,25 +176,30 @@ pub async fn eval(engine: &Engine, a: EvalArgs) -> Result<bool, EngineError> {
             .iter()
             .find_map(|c| c.error.as_ref())
             .map_or_else(|| "no answer".to_string(), |e| e.message.clone());
-        return Err(EngineError::invalid(format!(
+        return Ok(Some(format!(
             "no case got an answer in run {} ({} of {} calls failed): {why}",
             run.id, run.cells_failed, run.cells_total
         )));
     }
     if run.status != RunStatus::Finished {
-        return Err(EngineError::invalid(format!(
+        return Ok(Some(format!(
             "the evaluation run {} did not finish ({}); `galley runs resume {}` completes it",
             run.id,
             format!("{:?}", run.status).to_lowercase(),
             run.id
         )));
     }
-    Ok(summary.gate_pass)
+    Ok(None)
 }
 
 /// A dataset by `NAME`, `NAME@VERSION` or id; or a CSV / JSONL file, imported first (a new
-/// version of the dataset named after the file when its cases changed).
-async fn dataset_ref(engine: &Engine, text: &str, quiet: bool) -> Result<DatasetRef, EngineError> {
+/// version of the dataset named after the file when its cases changed). A file that does not
+/// exist is an error naming it; nothing is imported then.
+pub(crate) async fn dataset_ref(
+    engine: &Engine,
+    text: &str,
+    quiet: bool,
+) -> Result<DatasetRef, EngineError> {
     let path = Path::new(text);
     if path.is_file() {
         let name = path
@@ -187,28 +236,69 @@ async fn dataset_ref(engine: &Engine, text: &str, quiet: bool) -> Result<Dataset
         ),
         _ => (text, None),
     };
-    let d = engine.dataset_find(name).await?;
-    Ok(DatasetRef { id: d.id, version })
+    match engine.dataset_find(name).await {
+        Ok(d) => Ok(DatasetRef { id: d.id, version }),
+        Err(e) if e.code == ErrorCode::NotFound && looks_like_file(text) => Err(EngineError::new(
+            ErrorCode::NotFound,
+            format!(
+                "the dataset file {text} does not exist (--dataset takes a CSV / JSONL file \
+                     or the name of a dataset)"
+            ),
+        )),
+        Err(e) => Err(e),
+    }
 }
 
-/// The blueprint to evaluate: a name in the data folder, or a blueprint file, imported first
-/// (a CI runner starts with an empty data folder; importing adds only what is new).
-async fn blueprint_name(engine: &Engine, arg: &str) -> Result<String, EngineError> {
+/// Whether `--dataset` was meant as a file: a path, or a name with a dataset file's ending.
+fn looks_like_file(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    text.contains('/')
+        || text.contains(std::path::MAIN_SEPARATOR)
+        || [".csv", ".jsonl", ".ndjson"]
+            .iter()
+            .any(|end| lower.ends_with(end))
+}
+
+/// The blueprint file `arg` names, if it is one (else `arg` is a blueprint's name).
+fn blueprint_file(arg: &str) -> Option<&Path> {
     let path = Path::new(arg);
-    if !(path.is_file() && arg.ends_with(".galley.yaml")) {
-        return Ok(arg.to_string());
-    }
+    (path.is_file() && arg.ends_with(".galley.yaml")).then_some(path)
+}
+
+/// Imports a blueprint file (a CI runner starts with an empty data folder; importing adds only
+/// what is new), or with `dry_run` only checks it; its blueprint's name. A broken or diverged
+/// file is an error naming the file.
+async fn import_blueprint_file(
+    engine: &Engine,
+    path: &Path,
+    dry_run: bool,
+) -> Result<String, EngineError> {
     let items = engine
         .repo_import(galley_engine::RepoImportReq {
             path: absolute(path)?,
-            dry_run: false,
+            dry_run,
             ..Default::default()
         })
         .await?;
     let item = items.into_iter().next().expect("one file, one item");
     match item.outcome {
-        ImportOutcome::Invalid | ImportOutcome::Conflict => Err(EngineError::invalid(item.message)),
+        ImportOutcome::Invalid | ImportOutcome::Conflict => {
+            Err(EngineError::invalid(refused(&item)))
+        }
         _ => Ok(item.name),
+    }
+}
+
+/// A refused file's message, naming the file when the message does not.
+pub(crate) fn refused(item: &galley_engine::RepoImportItem) -> String {
+    let name = Path::new(&item.file)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| item.file.clone());
+    if item.message.starts_with(&name) || item.message.starts_with("datasets/") {
+        item.message.clone()
+    } else {
+        format!("{name}: {}", item.message)
     }
 }
 
@@ -223,7 +313,7 @@ pub(crate) fn absolute(path: &Path) -> Result<String, EngineError> {
     Ok(p.display().to_string())
 }
 
-fn print_summary(s: &EvalSummary) {
+pub(crate) fn print_summary(s: &EvalSummary) {
     println!(
         "{}: {} cases{} × {} repeat(s), run {}",
         s.blueprint_name,

@@ -2,6 +2,7 @@
 
 mod args;
 mod eval;
+mod eval_repo;
 mod output;
 mod repo;
 mod review;
@@ -196,6 +197,7 @@ async fn run(cli: Cli) -> Result<bool, EngineError> {
             to,
             label,
             datasets,
+            datasets_format,
             workflow,
             commit,
             branch,
@@ -204,7 +206,8 @@ async fn run(cli: Cli) -> Result<bool, EngineError> {
         } => {
             let opts = repo::ExportOpts {
                 label,
-                datasets,
+                datasets: datasets || datasets_format.is_some(),
+                datasets_format,
                 workflow,
                 commit,
                 branch,

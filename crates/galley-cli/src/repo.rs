@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use galley_engine::{
-    Engine, EngineError, FileChange, ImportChoice, ImportOutcome, ImportResolution, RepoExportReq,
-    RepoImportReq,
+    Engine, EngineError, FileChange, ImportChoice, ImportKind, ImportOutcome, ImportResolution,
+    RepoDatasetFormat, RepoExportReq, RepoImportReq,
 };
 
 use crate::eval::absolute;
@@ -13,6 +13,8 @@ use crate::eval::absolute;
 pub struct ExportOpts {
     pub label: Option<String>,
     pub datasets: bool,
+    /// csv or jsonl (default csv).
+    pub datasets_format: Option<String>,
     pub workflow: bool,
     pub commit: Option<String>,
     pub branch: Option<String>,
@@ -24,6 +26,7 @@ pub async fn export(engine: &Engine, to: &Path, opts: ExportOpts) -> Result<bool
     let ExportOpts {
         label,
         datasets,
+        datasets_format,
         workflow,
         commit,
         branch,
@@ -40,12 +43,12 @@ pub async fn export(engine: &Engine, to: &Path, opts: ExportOpts) -> Result<bool
             label,
             blueprints: vec![],
             datasets,
+            dataset_format: dataset_format(datasets_format.as_deref())?,
             workflow,
             commit,
             branch,
             init,
             dry_run,
-            ..Default::default()
         })
         .await?;
     for f in &res.files {
@@ -135,7 +138,11 @@ pub async fn import(
         if open || i.outcome == ImportOutcome::Invalid {
             refused += 1;
         }
-        let name = if i.name.is_empty() { &i.file } else { &i.name };
+        let name = match (i.name.is_empty(), i.kind) {
+            (true, _) => i.file.clone(),
+            (false, ImportKind::Dataset) => format!("dataset {}", i.name),
+            (false, ImportKind::Blueprint) => i.name.clone(),
+        };
         let labels = if i.labels_moved.is_empty() {
             String::new()
         } else {
@@ -177,4 +184,15 @@ fn file_name(path: &str) -> String {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.to_string())
+}
+
+/// `--datasets-format`: csv (the default) or jsonl.
+fn dataset_format(text: Option<&str>) -> Result<RepoDatasetFormat, EngineError> {
+    match text.map(str::trim) {
+        None | Some("csv") => Ok(RepoDatasetFormat::Csv),
+        Some("jsonl") => Ok(RepoDatasetFormat::Jsonl),
+        Some(other) => Err(EngineError::invalid(format!(
+            "--datasets-format `{other}`: use csv or jsonl"
+        ))),
+    }
 }

@@ -371,7 +371,7 @@ async fn an_export_with_datasets_and_the_workflow_is_one_commit() {
         std::fs::read_to_string(repo.join("datasets/capitals.csv")).unwrap(),
         "question,reference,category,tags\nCapital of Peru?,Lima,,\n"
     );
-    // The workflow is YAML a CI reads: one job whose steps run galley eval per blueprint.
+    // The workflow is YAML a CI reads: one job whose steps run galley eval once on the folder.
     let wf: serde_json::Value = serde_saphyr::from_str(
         &std::fs::read_to_string(repo.join(".github/workflows/galley-eval.yml")).unwrap(),
     )
@@ -384,9 +384,13 @@ async fn an_export_with_datasets_and_the_workflow_is_one_commit() {
         .as_str()
         .unwrap();
     assert!(
-        run.contains(r#"galley eval "$file" --label prod --dataset "datasets/$name.csv""#),
+        run.contains(
+            "galley eval . --label prod --junit reports/galley.xml --markdown reports/galley.md"
+        ),
         "{run}"
     );
+    assert_eq!(run.matches("galley eval").count(), 1, "{run}");
+    assert!(run.contains("exit \"$status\""), "{run}");
     assert!(wf["on"]["pull_request"].is_object());
 
     // Nothing changed: no new commit.

@@ -3,6 +3,7 @@
 //! thresholds hold (the CI gate of `galley eval`).
 
 mod model;
+mod repo_report;
 mod report;
 mod score;
 mod summary;
@@ -12,6 +13,7 @@ use std::collections::HashMap;
 use tracing::instrument;
 
 pub use model::*;
+pub use repo_report::{EvalRepoEntry, EvalRepoReportReq};
 pub use report::{EvalReportFiles, EvalReportReq};
 pub(crate) use score::{score_from_row, score_row, Scorer};
 

@@ -95,6 +95,32 @@ pub fn junit(
     scores: &[CellScore],
     hostname: &str,
 ) -> String {
+    let suites = junit_suites(summary, detail, scores, hostname, &SuiteNaming::default());
+    junit_document(&suites)
+}
+
+/// The `<testsuites>` document around suites.
+pub(super) fn junit_document(suites: &str) -> String {
+    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n{suites}</testsuites>\n")
+}
+
+/// How a run's suites are told apart from other runs' in one JUnit file.
+#[derive(Debug, Default)]
+pub(super) struct SuiteNaming {
+    /// Put before each suite's name (e.g. the blueprint's name and `: `).
+    pub prefix: String,
+    /// Added to each suite's id (the suites written before).
+    pub first_id: u32,
+}
+
+/// The `<testsuite>` elements of one run, one per variant (see [`junit`]).
+pub(super) fn junit_suites(
+    summary: &EvalSummary,
+    detail: &RunDetail,
+    scores: &[CellScore],
+    hostname: &str,
+    naming: &SuiteNaming,
+) -> String {
     let spec = &detail.spec;
     let mut by_cell: HashMap<CellKey, Vec<&CellScore>> = HashMap::new();
     for s in scores {
@@ -207,10 +233,10 @@ pub fn junit(
              <properties>\n      <property name=\"run\" value=\"{}\"/>\n      \
              <property name=\"model\" value=\"{}\"/>\n      <property name=\"version\" value=\"{}\"/>\n{}    \
              </properties>\n{cases}    <system-out></system-out>\n    <system-err></system-err>\n  </testsuite>\n",
-            attr(&v.label),
+            attr(&format!("{}{}", naming.prefix, v.label)),
             seconds(time_ms),
             attr(hostname),
-            v.column,
+            naming.first_id + v.column,
             attr(&format!("galley.{}", spec.blueprint_name)),
             attr(&summary.run_id),
             attr(&v.model),
@@ -221,7 +247,7 @@ pub fn junit(
             )),
         );
     }
-    format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n{suites}</testsuites>\n")
+    suites
 }
 
 /// A Markdown summary for a pull request: the verdict first, then a table per variant.
@@ -356,7 +382,7 @@ fn signed(i: Option<&Interval>) -> String {
 }
 
 /// Markdown-safe text: no HTML, no table breaks, no emphasis by accident.
-fn md(s: &str) -> String {
+pub(super) fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -372,12 +398,12 @@ fn md(s: &str) -> String {
 }
 
 /// XML attribute text.
-fn attr(s: &str) -> String {
+pub(super) fn attr(s: &str) -> String {
     text(s).replace('"', "&quot;").replace('\n', "&#10;")
 }
 
 /// XML character data, without the characters XML 1.0 forbids.
-fn text(s: &str) -> String {
+pub(super) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -407,11 +433,11 @@ fn seconds(ms: u64) -> String {
 }
 
 /// JUnit's timestamp: ISO 8601 without a time zone (`2026-11-27T15:04:05`), from RFC 3339 UTC.
-fn junit_timestamp(rfc3339: &str) -> String {
+pub(super) fn junit_timestamp(rfc3339: &str) -> String {
     rfc3339.chars().take(19).collect()
 }
 
-fn hostname() -> String {
+pub(super) fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .or_else(|| std::env::var("HOSTNAME").ok())

@@ -126,6 +126,8 @@ impl Engine {
                 versions_added: 0,
                 labels_moved: vec![],
                 message,
+                conflict: None,
+                resolution: None,
             };
             let parsed = match read(&path, &rel) {
                 Ok(p) => p,
@@ -310,6 +312,8 @@ fn item(name: String, outcome: ImportOutcome, added: u32, message: String) -> Re
         versions_added: added,
         labels_moved: vec![],
         message,
+        conflict: None,
+        resolution: None,
     }
 }
 

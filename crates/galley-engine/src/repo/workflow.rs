@@ -1,17 +1,21 @@
-//! The GitHub Actions workflow an export can add: `galley eval` on every blueprint file that has
-//! a dataset of the same name, on every pull request, failing the check below the thresholds.
+//! The GitHub Actions workflow an export can add: `galley eval .` on every pull request, which
+//! evaluates every blueprint file that has a dataset of the same name and fails the check below
+//! the thresholds.
 
 /// Where the workflow goes, relative to the exported folder (the repository's root).
 pub(super) const WORKFLOW_FILE: &str = ".github/workflows/galley-eval.yml";
 
 /// The workflow's text. It installs the `galley` CLI from the source named by the repository
 /// variable `GALLEY_GIT_URL`, takes AWS credentials from the role in `AWS_ROLE_ARN` (OpenID
-/// Connect, no stored keys), and evaluates `blueprints/NAME.galley.yaml` at its `prod` label on
-/// `datasets/NAME.csv`, writing one JUnit report per blueprint.
+/// Connect, no stored keys), and runs `galley eval .` once: each `blueprints/NAME.galley.yaml`
+/// at its `prod` label on `datasets/NAME.csv` (or `.jsonl`), one JUnit file and one Markdown
+/// summary for all of them.
 pub(super) fn text() -> String {
     r#"# Written by `galley export --workflow`. Evaluates each blueprint at its prod label on the
-# dataset of the same name (blueprints/NAME.galley.yaml with datasets/NAME.csv) and fails the
-# check when a version scores below its thresholds.
+# dataset of the same name (blueprints/NAME.galley.yaml with datasets/NAME.csv or .jsonl) and
+# fails the check when a version scores below its thresholds. Blueprints without such a dataset,
+# or without a prod label, are listed as not evaluated. One JUnit report (reports/galley.xml)
+# and one Markdown summary (reports/galley.md, also on the run's summary page) cover them all.
 #
 # Repository settings it needs (Settings → Secrets and variables → Actions → Variables):
 #   GALLEY_GIT_URL  the git URL of the Galley source to install the CLI from
@@ -47,16 +51,9 @@ jobs:
           set -u
           mkdir -p reports
           status=0
-          for file in blueprints/*.galley.yaml; do
-            name="$(basename "$file" .galley.yaml)"
-            if [ ! -f "datasets/$name.csv" ]; then
-              echo "::notice file=$file::no datasets/$name.csv: not evaluated"
-              continue
-            fi
-            galley eval "$file" --label prod --dataset "datasets/$name.csv" \
-              --junit "reports/$name.xml" --markdown "reports/$name.md" || status=$?
-            cat "reports/$name.md" >> "$GITHUB_STEP_SUMMARY" || true
-          done
+          galley eval . --label prod --junit reports/galley.xml --markdown reports/galley.md \
+            || status=$?
+          cat reports/galley.md >> "$GITHUB_STEP_SUMMARY" || true
           exit "$status"
         env:
           GALLEY_DATA_DIR: ${{ runner.temp }}/galley
