@@ -4,7 +4,7 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help setup deps-system deps-node deps-tauri-driver model junit-schema ui app run test test-rust test-ui test-e2e lint bindings clean-e2e bench bench-venv bench-runs bench-eval
+.PHONY: help setup deps-system deps-node deps-tauri-driver model junit-schema ui app run test test-rust test-ui test-e2e lint bindings clean-e2e bench bench-venv bench-runs bench-eval format-tools
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config curl file cmake clang libclang-dev libssl-dev \
@@ -63,8 +63,9 @@ lint: setup
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	cd ui && npm run check
 
-test-rust: setup junit-schema
-	GALLEY_REQUIRE_MODEL=1 GALLEY_JUNIT_XSD=$(CURDIR)/target/junit/junit-10.xsd cargo test --workspace --locked
+test-rust: setup junit-schema format-tools
+	GALLEY_REQUIRE_MODEL=1 GALLEY_JUNIT_XSD=$(CURDIR)/target/junit/junit-10.xsd $(FORMAT_TOOLS_ENV) \
+	  cargo test --workspace --locked
 
 test-ui: deps-node
 	cd ui && npm test
@@ -139,3 +140,23 @@ EVAL_BENCH_ROUNDS ?= 3
 bench-eval:
 	cargo build --release --locked -p galley-cli -p bedrock-sim -p galley-bench-seed
 	cd bench/runs && python3 eval_gate.py --rounds $(EVAL_BENCH_ROUNDS)
+
+# The neighbouring tools' own parsers, which crates/galley-cli/tests/formats_tools.rs runs on the
+# files `galley export --format` writes: promptfoo (the benchmark's pinned install above) and a
+# venv with prompty, botocore, PyYAML and jsonschema pinned in tests/formats/requirements.txt
+# (seconds to install; rebuilt only when that file or python3 changes). Under make the tests
+# fail, rather than skip, when a tool is missing.
+FORMATS_VENV := target/formats-venv
+FORMAT_TOOLS_ENV := GALLEY_REQUIRE_FORMAT_TOOLS=1 \
+  GALLEY_FORMAT_TOOLS_PROMPTFOO=$(CURDIR)/$(BENCH_PROMPTFOO)/node_modules/.bin/promptfoo \
+  GALLEY_FORMAT_TOOLS_PYTHON=$(CURDIR)/$(FORMATS_VENV)/bin/python
+
+format-tools: deps-system $(BENCH_PROMPTFOO)/node_modules/.package-lock.json
+	@want="$$(python3 --version) $$(sha256sum tests/formats/requirements.txt | cut -c1-64)"; \
+	if [ "$$(cat $(FORMATS_VENV)/.installed 2>/dev/null)" != "$$want" ]; then \
+	  echo "installing the format checkers' Python packages into $(FORMATS_VENV)"; \
+	  rm -rf $(FORMATS_VENV) && python3 -m venv $(FORMATS_VENV) && \
+	  $(FORMATS_VENV)/bin/pip install --quiet --disable-pip-version-check --no-cache-dir \
+	    -r tests/formats/requirements.txt && \
+	  echo "$$want" >$(FORMATS_VENV)/.installed; \
+	fi
