@@ -59,9 +59,16 @@ pub enum Cmd {
     /// Write blueprints (every version, their labels) as YAML files into a folder, e.g. the
     /// team's git checkout: `blueprints/NAME.galley.yaml` and the format's JSON Schema.
     Export {
-        /// The folder.
-        #[arg(long = "to", value_name = "DIR")]
+        /// The folder, e.g. the root of the team's git checkout (`--to` is an alias).
+        #[arg(long = "repo", visible_alias = "to", value_name = "DIR")]
         to: PathBuf,
+        /// The file format: galley (every version and label, the default), or a neighbouring
+        /// tool's, holding the version at --label (else the latest): prompt-yml
+        /// (prompts/NAME.prompt.yml), prompty (prompts/NAME.prompty), promptfoo
+        /// (promptfoo/NAME/promptfooconfig.yaml) or bedrock (bedrock/NAME.json, a CreatePrompt
+        /// request). What a format cannot carry is printed as a note.
+        #[arg(long, value_name = "FORMAT", default_value = "galley")]
+        format: String,
         /// Only blueprints with this label: dev, staging or prod.
         #[arg(long)]
         label: Option<String>,
@@ -88,7 +95,9 @@ pub enum Cmd {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Read blueprint files (a folder or one file) into the data folder. Exit 1 when a file was
+    /// Read blueprint files (a folder or one file) into the data folder. One file of another
+    /// tool (.prompt.yml, .prompty, a Bedrock prompt .json) is imported as a new blueprint, or
+    /// as a new version of the blueprint of its name when its content differs. Exit 1 when a file was
     /// refused: a broken file, or a history that diverged from Galley's and has no --resolve.
     Import {
         path: PathBuf,

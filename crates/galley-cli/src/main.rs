@@ -195,6 +195,7 @@ async fn run(cli: Cli) -> Result<bool, EngineError> {
         Cmd::Reviews { cmd } => review::run(&engine, cmd).await,
         Cmd::Export {
             to,
+            format,
             label,
             datasets,
             datasets_format,
@@ -205,6 +206,7 @@ async fn run(cli: Cli) -> Result<bool, EngineError> {
             dry_run,
         } => {
             let opts = repo::ExportOpts {
+                format,
                 label,
                 datasets: datasets || datasets_format.is_some(),
                 datasets_format,

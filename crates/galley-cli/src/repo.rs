@@ -11,6 +11,8 @@ use crate::eval::absolute;
 
 /// What `galley export` was asked besides the folder.
 pub struct ExportOpts {
+    /// galley, prompt-yml, prompty, promptfoo or bedrock.
+    pub format: String,
     pub label: Option<String>,
     pub datasets: bool,
     /// csv or jsonl (default csv).
@@ -24,6 +26,7 @@ pub struct ExportOpts {
 
 pub async fn export(engine: &Engine, to: &Path, opts: ExportOpts) -> Result<bool, EngineError> {
     let ExportOpts {
+        format,
         label,
         datasets,
         datasets_format,
@@ -37,9 +40,12 @@ pub async fn export(engine: &Engine, to: &Path, opts: ExportOpts) -> Result<bool
         Some(l) => Some(l.parse().map_err(EngineError::invalid)?),
         None => None,
     };
+    let format: galley_engine::core::formats::ExportFormat =
+        format.parse().map_err(EngineError::invalid)?;
     let res = engine
         .repo_export(RepoExportReq {
             dir: absolute(to)?,
+            format,
             label,
             blueprints: vec![],
             datasets,
@@ -58,6 +64,9 @@ pub async fn export(engine: &Engine, to: &Path, opts: ExportOpts) -> Result<bool
             FileChange::Unchanged => "unchanged",
         };
         println!("{what} {}", f.path);
+    }
+    for n in &res.notes {
+        println!("note  {}: {}", n.path, n.message);
     }
     let changed = res
         .files

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use galley_engine::core::diff::ChangeStatus;
+use galley_engine::core::formats::{ExportFormat, FormatNote};
 use galley_engine::core::template::IssueKind;
 use galley_engine::core::*;
 use galley_engine::providers::{
@@ -195,6 +196,8 @@ fn expected() -> BTreeMap<String, String> {
         FileChange,
         RepoFile,
         RepoExportRes,
+        ExportFormat,
+        FormatNote,
         RepoState,
         RepoImportReq,
         ImportResolution,

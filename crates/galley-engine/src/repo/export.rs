@@ -52,6 +52,8 @@ impl Engine {
 
         let mut outputs: Vec<(String, String, Option<String>)> = Vec::new();
         let mut taken: HashSet<String> = HashSet::new();
+        let foreign = self.foreign_export(&req).await?;
+        let mut notes = Vec::new();
         for b in &chosen {
             let file = self.blueprint_file(b).await?;
             if let Some(label) = req.label {
@@ -65,6 +67,12 @@ impl Engine {
                 stem = format!("{stem}-{}", b.id.to_lowercase());
             }
             taken.insert(stem.clone());
+            if let Some(foreign) = &foreign {
+                let out = self.foreign_file(foreign, &file, &stem).await?;
+                outputs.push((out.path, out.text, Some(b.name.clone())));
+                notes.extend(out.notes);
+                continue;
+            }
             outputs.push((
                 format!("{BLUEPRINTS_DIR}/{stem}{FILE_SUFFIX}"),
                 bpfile::to_yaml(&file, Some(SCHEMA_FROM_FILE)),
@@ -77,7 +85,9 @@ impl Engine {
                 None => "no saved blueprint to export".to_string(),
             }));
         }
-        outputs.push((SCHEMA_FILE.to_string(), SCHEMA_JSON.to_string(), None));
+        if foreign.is_none() {
+            outputs.push((SCHEMA_FILE.to_string(), SCHEMA_JSON.to_string(), None));
+        }
         if req.datasets {
             let (format, ending) = match req.dataset_format {
                 RepoDatasetFormat::Csv => (DatasetFormat::Csv, "csv"),
@@ -190,6 +200,7 @@ impl Engine {
             } else {
                 git::state(&dir)
             },
+            notes,
         })
     }
 

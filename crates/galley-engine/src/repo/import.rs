@@ -31,6 +31,9 @@ impl Engine {
         &self,
         req: RepoImportReq,
     ) -> Result<Vec<RepoImportItem>, EngineError> {
+        if let Some(items) = self.repo_import_foreign(&req).await? {
+            return Ok(items);
+        }
         let files = blueprint_files(Path::new(req.path.trim()))?;
         let mut out = Vec::with_capacity(files.len());
         for path in files {

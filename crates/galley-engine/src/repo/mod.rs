@@ -16,9 +16,11 @@
 
 mod datasets_in;
 mod export;
+mod formats;
 mod git;
 mod history;
 mod import;
+mod import_foreign;
 mod model;
 mod workflow;
 

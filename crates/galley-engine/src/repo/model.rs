@@ -1,5 +1,6 @@
 //! The wire types of export and import.
 
+use galley_core::formats::{ExportFormat, FormatNote};
 use galley_core::Label;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -18,6 +19,12 @@ pub struct RepoExportReq {
     /// Only these blueprints (ids); all when empty.
     #[serde(default)]
     pub blueprints: Vec<String>,
+    /// The file format: `galley` (every version, the default) or a neighbouring tool's
+    /// (`prompt-yml`, `prompty`, `promptfoo`, `bedrock`), which holds the version at `label`,
+    /// else the latest.
+    #[serde(default)]
+    #[ts(as = "Option<ExportFormat>", optional)]
+    pub format: ExportFormat,
     /// Also write each dataset's latest version as `datasets/<name>.csv` (or `.jsonl`).
     #[serde(default)]
     pub datasets: bool,
@@ -91,6 +98,9 @@ pub struct RepoExportRes {
     pub commit: Option<String>,
     /// The git repository the folder is in (after the export); none when it is in none.
     pub repo: Option<RepoState>,
+    /// What the chosen format could not carry, per file and blueprint (empty for `galley`).
+    #[serde(default)]
+    pub notes: Vec<FormatNote>,
 }
 
 /// Import blueprint files: a folder (its `blueprints/*.galley.yaml`, or `*.galley.yaml` in it)
