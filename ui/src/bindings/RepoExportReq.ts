@@ -52,7 +52,7 @@ branch?: string,
 /**
  * Run `git init` in the folder first (refused when it is already in a repository).
  */
-init: boolean, 
+init?: boolean, 
 /**
  * Show what would be written without writing.
  */

@@ -15,4 +15,4 @@ dryRun: boolean,
  * What to do with files whose history diverged from Galley's (by file); a conflict
  * without one is kept as Galley has it.
  */
-resolutions: Array<ImportResolution>, };
+resolutions?: Array<ImportResolution>, };

@@ -48,6 +48,7 @@ pub struct RepoExportReq {
     pub branch: Option<String>,
     /// Run `git init` in the folder first (refused when it is already in a repository).
     #[serde(default)]
+    #[ts(as = "Option<bool>", optional)]
     pub init: bool,
     /// Show what would be written without writing.
     #[serde(default)]
@@ -116,6 +117,7 @@ pub struct RepoImportReq {
     /// What to do with files whose history diverged from Galley's (by file); a conflict
     /// without one is kept as Galley has it.
     #[serde(default)]
+    #[ts(as = "Option<Vec<ImportResolution>>", optional)]
     pub resolutions: Vec<ImportResolution>,
 }
 

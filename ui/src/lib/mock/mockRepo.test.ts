@@ -18,8 +18,11 @@ describe('blueprint folders in the mock host', () => {
     ]);
     expect(host.state.files.size).toBe(0);
 
-    const first = await host.call('repo_export', { ...base, dir: '/repo/', commit: 'Export' });
-    expect(first).toMatchObject({ dir: '/repo/', written: true, commit: 'mock0001' });
+    await expect(host.call('repo_export', { ...base, dir: '/repo/', commit: 'Export' })).rejects.toMatchObject({
+      message: '/repo/ is not in a git repository: initialise one there, or export without committing',
+    });
+    const first = await host.call('repo_export', { ...base, dir: '/repo/', commit: 'Export', init: true });
+    expect(first).toMatchObject({ dir: '/repo/', written: true, commit: 'mock0001', repo: { root: '/repo', branch: 'main', branches: ['main'] } });
     expect(host.state.files.has('/repo/blueprints/support-reply.galley.yaml')).toBe(true);
 
     const again = await host.call('repo_export', { ...base, dir: '/repo', commit: 'Export' });

@@ -4,8 +4,13 @@
 // blueprint files under `<dir>/blueprints/`. The mock writes JSON: the real files are YAML and
 // come from the engine (galley_core::bpfile), as does the real schema and workflow. Paths and
 // messages follow the engine's (crates/galley-engine/src/repo).
+//
+// Git, in the mock: a folder is in a repository when `st.files` holds `<root>/.git` (its text is
+// the JSON of a `MockGit`: the current branch and the branches); `init` writes one, `branch`
+// switches or creates, and a commit gets the id `mock0001`, `mock0002`, ... A diverged blueprint
+// file is a conflict with its facts, resolved per file as the engine does (keep, copy, theirs).
 
-import type { FileChange, Label, RepoFile, RepoImportItem, Version } from '../../bindings';
+import type { FileChange, ImportChoice, ImportResolution, Label, RepoFile, RepoImportItem, RepoState, Version } from '../../bindings';
 import { engineError, type Command, type Emit, type Req, type Res } from '../host';
 import { cloneContent } from '../content';
 import { exportDataset } from './mockDatasetFormats';
@@ -37,6 +42,37 @@ export function slug(name: string): string {
   out = out.replace(/-+$/, '');
   return out || 'blueprint';
 }
+
+/** A git repository in the mock file system (the text of `<root>/.git`). */
+export interface MockGit {
+  branch: string;
+  branches: string[];
+}
+
+/** Makes `root` a git repository of the mock on `branch`. */
+export function mockGitRepo(st: MockState, root: string, branch = 'main', branches: string[] = [branch]): void {
+  st.files.set(`${root.replace(/[\\/]+$/, '')}/.git`, JSON.stringify({ branch, branches: [...new Set([...branches, branch])].sort() }));
+}
+
+/** The repository `dir` is in: the closest folder up from it holding `.git`. */
+function findRepo(st: MockState, dir: string): { root: string; git: MockGit } | null {
+  let d = dir.replace(/[\\/]+$/, '');
+  while (d) {
+    const text = st.files.get(`${d}/.git`);
+    if (text !== undefined) return { root: d, git: JSON.parse(text) as MockGit };
+    const cut = d.lastIndexOf('/');
+    if (cut <= 0) break;
+    d = d.slice(0, cut);
+  }
+  return null;
+}
+
+function repoState(st: MockState, dir: string): RepoState | null {
+  const r = findRepo(st, dir);
+  return r ? { root: r.root, branch: r.git.branch, clean: true, branches: [...r.git.branches] } : null;
+}
+
+const validBranch = (b: string) => /^[A-Za-z0-9._/-]+$/.test(b) && !b.includes('..') && !b.startsWith('-') && !b.endsWith('/') && !b.endsWith('.lock');
 
 const isAbsolute = (p: string) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
 const joinPath = (dir: string, rel: string) => `${dir.replace(/[\\/]+$/, '')}/${rel}`;
@@ -91,6 +127,21 @@ export function mockRepo(st: MockState): RepoImpl {
       }
       if (req.workflow) outputs.push({ path: WORKFLOW_FILE, text: WORKFLOW_TEXT, blueprint: null });
 
+      if (req.commit !== undefined && !req.commit.trim()) throw engineError('invalid', 'commit message: a commit needs a message');
+      const branch = req.branch?.trim() || null;
+      if (branch && !validBranch(branch)) throw engineError('invalid', `branch: \`${branch}\` is not a valid branch name`);
+      const before = findRepo(st, dir);
+      if (req.init && before) throw engineError('invalid', `${dir} is already in the git repository at ${before.root}: export without initialising one`);
+      if (!req.init && !before && (req.commit !== undefined || branch)) {
+        throw engineError('invalid', `${dir} is not in a git repository: initialise one there, or export without committing`);
+      }
+      if (!req.dryRun) {
+        if (req.init) mockGitRepo(st, dir);
+        if (branch) {
+          const r = findRepo(st, dir)!;
+          mockGitRepo(st, r.root, branch, r.git.branches);
+        }
+      }
       const files: RepoFile[] = outputs.map((o) => {
         const old = st.files.get(joinPath(dir, o.path));
         const change: FileChange = old === undefined ? 'added' : old === o.text ? 'unchanged' : 'modified';
@@ -98,7 +149,6 @@ export function mockRepo(st: MockState): RepoImpl {
       });
       let commit: string | null = null;
       if (!req.dryRun) {
-        if (req.commit !== undefined && !req.commit.trim()) throw engineError('invalid', 'a commit needs a message');
         outputs.forEach((o, i) => {
           if (files[i]!.change !== 'unchanged') st.files.set(joinPath(dir, o.path), o.text);
         });
@@ -107,10 +157,10 @@ export function mockRepo(st: MockState): RepoImpl {
           commit = `mock${commits.toString().padStart(4, '0')}`;
         }
       }
-      return { dir, files, written: !req.dryRun, commit };
+      return { dir, files, written: !req.dryRun, commit, repo: repoState(st, dir), notes: [] };
     },
 
-    repo_import: ({ path: raw, dryRun }) => {
+    repo_import: ({ path: raw, dryRun, resolutions }) => {
       const path = raw.trim();
       if (!isAbsolute(path)) throw engineError('invalid', `\`${path}\` is not a full path`);
       let paths: string[];
@@ -120,15 +170,15 @@ export function mockRepo(st: MockState): RepoImpl {
         paths = [...st.files.keys()].filter((p) => p.startsWith(under) && p.endsWith(FILE_SUFFIX) && !p.slice(under.length).includes('/')).sort();
         if (paths.length === 0) throw engineError('notFound', `no blueprint files (*${FILE_SUFFIX}) in ${path}`);
       }
-      return paths.map((p) => importOne(st, p, dryRun));
+      return paths.map((p) => importOne(st, p, dryRun, resolutions ?? []));
     },
   };
 }
 
-function importOne(st: MockState, path: string, dryRun: boolean): RepoImportItem {
+function importOne(st: MockState, path: string, dryRun: boolean, resolutions: ImportResolution[]): RepoImportItem {
   const file = path.split('/').pop() ?? path;
-  const item = (name: string, outcome: RepoImportItem['outcome'], versionsAdded: number, labelsMoved: string[], message: string): RepoImportItem => ({
-    file, name, outcome, versionsAdded, labelsMoved, message,
+  const item = (name: string, outcome: RepoImportItem['outcome'], versionsAdded: number, labelsMoved: string[], message: string, extra: Partial<RepoImportItem> = {}): RepoImportItem => ({
+    file, kind: 'blueprint', name, outcome, versionsAdded, labelsMoved, message, conflict: null, resolution: null, ...extra,
   });
   let bp: MockBlueprintFile;
   try {
@@ -139,34 +189,79 @@ function importOne(st: MockState, path: string, dryRun: boolean): RepoImportItem
   }
   const existing = st.blueprints.find((b) => b.name.toLowerCase() === bp.name.toLowerCase());
   const ours = existing?.versions ?? [];
-  for (let i = 0; i < Math.min(ours.length, bp.versions.length); i++) {
-    const mine = ours[i]!.meta;
-    const theirs = bp.versions[i]!.meta;
-    if (mine.contentHash !== theirs.contentHash) {
-      return item(bp.name, 'conflict', 0, [],
-        `version ${mine.number} differs from Galley's (“${mine.message}” here, “${theirs.message}” in the file): the histories diverged, nothing was imported; rename the blueprint in the file to import it as a copy`);
+  let common = 0;
+  while (common < Math.min(ours.length, bp.versions.length) && ours[common]!.meta.contentHash === bp.versions[common]!.meta.contentHash) common++;
+  const labels = Object.entries(bp.labels ?? {}) as Array<[Label, number]>;
+  const choice: ImportChoice | null = [...resolutions].reverse().find((r) => r.file === path || r.file === file)?.choice ?? null;
+
+  if (common < ours.length && common < bp.versions.length) {
+    const o = ours[common]!.meta;
+    const t = bp.versions[common]!.meta;
+    const tail = bp.versions.slice(common);
+    const conflict = {
+      version: common + 1,
+      ours: { number: o.number, message: o.message, author: o.author, createdAt: o.createdAt },
+      theirs: { number: t.number, message: t.message, author: t.author, createdAt: t.createdAt },
+      oursCount: ours.length - common,
+      theirsCount: tail.length,
+    };
+    const extra = { conflict, resolution: choice };
+    if (choice === null || choice === 'keep') {
+      const message = choice === null
+        ? `version ${o.number} differs from Galley's (“${o.message}” here, “${t.message}” in the file): the histories diverged, nothing imported; keep Galley's, import the file as a copy, or take the file's versions`
+        : `kept Galley's history (the file differs from version ${common + 1} on): nothing imported`;
+      return item(bp.name, 'conflict', 0, [], message, extra);
     }
+    if (choice === 'copy') {
+      const taken = new Set(st.blueprints.map((b) => b.name.toLowerCase()));
+      let name = `${bp.name} (from ${file})`;
+      for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${bp.name} (from ${file}, ${i})`;
+      const moved = labels.map(([l, v]) => `${l} → v${v}`);
+      if (!dryRun) {
+        const b = newBlueprint(st, name, bp.tags);
+        for (const v of bp.versions) b.versions.push({ meta: { ...v.meta }, content: cloneContent(v.content) });
+        for (const [label, version] of labels) moveLabel(st, b, label, version);
+      }
+      const n = bp.versions.length;
+      return item(bp.name, 'conflict', n, moved, `as a new blueprint “${name}” with ${n} version${n === 1 ? '' : 's'}`, extra);
+    }
+    // theirs: the file's versions after the common part, on top of Galley's.
+    const base = ours.length;
+    const numbers = new Map(tail.map((v, i) => [v.meta.number, base + i + 1]));
+    const moved = labels.filter(([, v]) => numbers.has(v)).map(([l, v]) => [l, numbers.get(v)!] as [Label, number]);
+    if (!dryRun && existing) {
+      tail.forEach((v, i) => {
+        const number = base + i + 1;
+        existing.versions.push({ meta: { ...v.meta, number, parent: number - 1, message: `${v.meta.message} (v${v.meta.number} in ${file})` }, content: cloneContent(v.content) });
+      });
+      for (const [label, version] of moved) moveLabel(st, existing, label, version);
+      existing.updatedAt = st.now();
+    }
+    const span = tail.length === 1 ? `v${base + 1}` : `v${base + 1}–v${base + tail.length}`;
+    return item(bp.name, 'conflict', tail.length, moved.map(([l, v]) => `${l} → v${v}`),
+      `the file's ${tail.length} version${tail.length === 1 ? '' : 's'} from version ${common + 1} on added after v${base} as ${span}`, extra);
   }
   const toAppend = bp.versions.slice(ours.length);
   const behind = ours.length > bp.versions.length;
-  const labels = Object.entries(bp.labels ?? {}) as Array<[Label, number]>;
   const moved = behind ? [] : labels.filter(([l, v]) => !existing?.labels.some((c) => c.label === l && c.version === v));
   const labelsMoved = moved.map(([l, v]) => `${l} → v${v}`);
   const outcome = !existing ? 'new' : toAppend.length || moved.length ? 'updated' : 'unchanged';
   const message =
     outcome === 'new' ? `new blueprint with ${bp.versions.length} version${bp.versions.length === 1 ? '' : 's'}`
     : outcome === 'updated' ? `${toAppend.length} version${toAppend.length === 1 ? '' : 's'} added${labelsMoved.length ? `, ${labelsMoved.join(', ')}` : ''}`
-    : behind ? 'Galley has later versions than the file: nothing to add' : 'nothing to add';
+    : behind ? `Galley is ahead (up to v${ours.length}): nothing to add` : 'already up to date';
   if (!dryRun && outcome !== 'unchanged') {
-    let b = existing;
-    if (!b) {
-      const now = st.now();
-      b = { id: st.nextId(), name: bp.name, tags: [...(bp.tags ?? [])], createdAt: now, updatedAt: now, versions: [], labels: [], labelMoves: [], draft: null };
-      st.blueprints.push(b);
-    }
+    const b = existing ?? newBlueprint(st, bp.name, bp.tags);
     for (const v of toAppend) b.versions.push({ meta: { ...v.meta }, content: cloneContent(v.content) });
     for (const [label, version] of moved) moveLabel(st, b, label, version);
     b.updatedAt = st.now();
   }
   return item(bp.name, outcome, toAppend.length, labelsMoved, message);
+}
+
+function newBlueprint(st: MockState, name: string, tags: string[] | undefined): MockBlueprint {
+  const now = st.now();
+  const b: MockBlueprint = { id: st.nextId(), name, tags: [...(tags ?? [])], createdAt: now, updatedAt: now, versions: [], labels: [], labelMoves: [], draft: null };
+  st.blueprints.push(b);
+  return b;
 }

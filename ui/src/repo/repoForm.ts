@@ -1,0 +1,42 @@
+// What the Export and Import tabs share: the formats offered, errors placed beside the field
+// they name, the notes of a format per file, and the desktop's folder picker.
+
+import type { ExportFormat, FormatNote, RepoExportRes } from '../bindings';
+
+/** The export formats the engine writes (`RepoExportReq.format`). */
+export const EXPORT_FORMATS: ReadonlyArray<{ id: ExportFormat; name: string }> = [
+  { id: 'galley', name: 'Galley (every version, lossless)' },
+  { id: 'prompt-yml', name: 'GitHub Models (.prompt.yml)' },
+  { id: 'prompty', name: 'Prompty (.prompty)' },
+  { id: 'promptfoo', name: 'promptfoo config' },
+  { id: 'bedrock', name: 'Bedrock Prompt Management (JSON)' },
+];
+
+export type Field = 'dir' | 'blueprints' | 'branch' | 'commit' | 'path' | 'general';
+export interface FieldError {
+  field: Field;
+  message: string;
+}
+
+/** The field an engine message is about (its messages start with the field's name). */
+export function fieldOf(message: string): Field {
+  const m = message.toLowerCase();
+  if (m.startsWith('branch') || m.startsWith('cannot switch to the branch')) return 'branch';
+  if (m.startsWith('commit message')) return 'commit';
+  if (m.includes('not a full path') || m.includes('is a file: export into a folder')) return 'dir';
+  return 'general';
+}
+
+/** The format's notes (what it could not carry), by file. */
+export function notesOf(res: RepoExportRes): Map<string, FormatNote[]> {
+  const out = new Map<string, FormatNote[]>();
+  for (const n of res.notes ?? []) out.set(n.path, [...(out.get(n.path) ?? []), n]);
+  return out;
+}
+
+/** The desktop's folder picker: a full path, or null when closed. */
+export async function pickFolder(): Promise<string | null> {
+  const { open } = await import('@tauri-apps/plugin-dialog');
+  const picked = await open({ directory: true, multiple: false });
+  return typeof picked === 'string' ? picked : null;
+}
