@@ -16,7 +16,7 @@ pub mod rubric;
 pub mod thresholds;
 pub mod verdict;
 
-mod value;
+pub(crate) mod value;
 
 pub use check::{check, CellFacts, Verdict};
 pub use config::{validate, Check, EvalIssue, Evaluator, JudgeConfig, JUDGE_PROVIDERS};

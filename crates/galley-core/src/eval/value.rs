@@ -47,6 +47,17 @@ fn describe(err: &minijinja::Error) -> String {
     message
 }
 
+/// Why a value that uses `reference` cannot be rendered for a case without a reference answer.
+pub(crate) const NO_REFERENCE: &str = "uses `reference`, but this case has no reference answer";
+
+/// Whether a check's value uses the case's `reference` (a value that does not parse does not).
+pub(crate) fn uses_reference(src: &str) -> bool {
+    is_template(src)
+        && environment()
+            .template_from_str(src)
+            .is_ok_and(|t| t.undeclared_variables(false).contains("reference"))
+}
+
 /// Renders a check's value with the case's variables and `reference`. The reference answer,
 /// when the case has one, wins over a variable of the same name.
 pub(crate) fn render(
@@ -76,7 +87,7 @@ pub(crate) fn render(
     missing.sort();
     if let Some(name) = missing.first() {
         return Err(fail(if name == "reference" {
-            "uses `reference`, but this case has no reference answer".to_string()
+            NO_REFERENCE.to_string()
         } else {
             format!("undefined variable `{name}`: the case has no such variable")
         }));
@@ -165,6 +176,16 @@ mod tests {
         );
         let e = render("value", "{{ cty }}", &vars(&[("city", "x")]), None).unwrap_err();
         assert!(e.to_string().contains("undefined variable `cty`"), "{e}");
+    }
+
+    #[test]
+    fn values_using_the_reference_are_found() {
+        assert!(uses_reference("{{ reference }}"));
+        assert!(uses_reference("^{{ reference | regex_escape }}$"));
+        assert!(uses_reference("{% if reference %}x{% endif %}"));
+        assert!(!uses_reference("reference"));
+        assert!(!uses_reference("{{ city }}"));
+        assert!(!uses_reference("{% set reference = 1 %}{{ reference }}"));
     }
 
     #[test]

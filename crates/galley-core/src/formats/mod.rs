@@ -27,7 +27,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::blueprint::BlueprintContent;
+use crate::blueprint::{BlueprintContent, VarType};
 use crate::dataset::Case;
 
 /// The file format of an export.
@@ -404,6 +404,14 @@ pub(crate) fn variable_names(content: &BlueprintContent) -> Vec<String> {
         }
     }
     names
+}
+
+/// A variable's raw text typed as Galley types it when rendering
+/// ([`crate::template::convert_value`]): a number, a boolean, a JSON structure or the text.
+/// `Err` is Galley's own message when the text is not of the declared type.
+pub(crate) fn typed_value(var_type: VarType, raw: &str) -> Result<serde_json::Value, String> {
+    let value = crate::template::convert_value(var_type, raw)?;
+    serde_json::to_value(&value).map_err(|e| format!("`{raw}`: {e}"))
 }
 
 /// The notes of a file as text, for tests.

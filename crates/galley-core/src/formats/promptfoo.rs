@@ -1,12 +1,17 @@
 //! A promptfoo configuration (`promptfooconfig.yaml`): the messages as a chat JSON array in the
 //! prompt's `raw` (promptfoo renders the variables inside each JSON string), the model as a
 //! provider, the dataset's cases as tests, and the evaluators as assertions of `defaultTest`.
+//!
+//! The variables' values are typed as Galley types them when rendering (booleans, numbers,
+//! JSON structures), and `defaultTest.options.disableVarExpansion` keeps a list one value. A
+//! test without a reference answer gets its own copy of the assertions that use `reference`:
+//! a check fails there with Galley's reason, a judge grades without the reference.
 
 use super::jinja::{pieces, Piece};
 use super::yaml::{document, Y};
-use super::{find_endpoint, variable_names, ExportInput, NamedEndpoint, Notes};
+use super::{find_endpoint, typed_value, variable_names, ExportInput, NamedEndpoint, Notes};
 use crate::blueprint::BlueprintContent;
-use crate::eval::{resolve_rubric, Check, Evaluator, JudgeConfig};
+use crate::eval::{resolve_rubric, value, Check, EvalError, Evaluator, JudgeConfig};
 
 const SCHEMA: &str = "yaml-language-server: $schema=https://promptfoo.dev/config-schema.json";
 
@@ -25,36 +30,109 @@ pub(super) fn export(input: &ExportInput<'_>, notes: &mut Notes) -> String {
     doc.put("providers", Y::Seq(providers));
 
     let names = variable_names(c);
-    let defaults: Vec<(String, String)> = names
-        .iter()
-        .filter_map(|n| {
-            c.variable(n)
-                .and_then(|v| v.default.clone())
-                .map(|d| (n.clone(), d))
-        })
-        .collect();
-    let mut default_test = Y::map();
-    if !input.cases.is_empty() && !defaults.is_empty() {
-        let mut vars = Y::map();
-        for (n, d) in &defaults {
-            vars.put(n, Y::str(d));
-        }
-        default_test.put("vars", vars);
-    }
-    let asserts: Vec<Y> = c
+    let assertions: Vec<Assertion> = c
         .evaluators
         .iter()
         .filter_map(|e| assertion(e, input.endpoints, notes))
         .collect();
+    let mut tests = tests(input, &names, notes);
+    // The assertions that use the reference answer go into each test when a test has none:
+    // there they fail with Galley's reason, as Galley's evaluation fails them.
+    let split = assertions.iter().any(|a| a.no_reference.is_some())
+        && tests.iter().any(|t| !t.has_reference);
+    if split {
+        for t in &mut tests {
+            let own: Vec<Y> = assertions
+                .iter()
+                .filter_map(|a| match (&a.no_reference, t.has_reference) {
+                    (Some(_), true) => Some(a.full.clone()),
+                    (Some(without), false) => Some(without.clone()),
+                    (None, _) => None,
+                })
+                .collect();
+            if !t.has_reference {
+                no_reference_note(&t.title, &assertions, notes);
+            }
+            t.y.put("assert", Y::Seq(own));
+        }
+    }
+
+    let mut default_test = Y::map();
+    if !input.cases.is_empty() {
+        let mut vars = Y::map();
+        for n in &names {
+            if let Some(d) = c.variable(n).and_then(|v| v.default.as_deref()) {
+                vars.put(n, typed(c, n, d, "the defaults", notes));
+            }
+        }
+        if !vars.is_empty_map() {
+            default_test.put("vars", vars);
+        }
+    }
+    // A list variable is one value, as in Galley, not one test per item.
+    default_test.put(
+        "options",
+        Y::map().with("disableVarExpansion", Y::Bool(true)),
+    );
+    let asserts: Vec<Y> = assertions
+        .iter()
+        .filter(|a| !split || a.no_reference.is_none())
+        .map(|a| a.full.clone())
+        .collect();
     if !asserts.is_empty() {
         default_test.put("assert", Y::Seq(asserts));
     }
-    if !default_test.is_empty_map() {
-        doc.put("defaultTest", default_test);
-    }
-    doc.put("tests", Y::Seq(tests(input, &names, notes)));
+    doc.put("defaultTest", default_test);
+    doc.put("tests", Y::Seq(tests.into_iter().map(|t| t.y).collect()));
     notes.thresholds(c);
     document(&[SCHEMA], &doc)
+}
+
+/// One note for a test without a reference answer whose assertions use one.
+fn no_reference_note(title: &str, assertions: &[Assertion], notes: &mut Notes) {
+    let quoted = |judge: bool| -> Vec<String> {
+        assertions
+            .iter()
+            .filter(|a| a.no_reference.is_some() && a.judge == judge)
+            .map(|a| format!("\"{}\"", a.name))
+            .collect()
+    };
+    let (checks, judges) = (quoted(false), quoted(true));
+    let mut parts = Vec::new();
+    if !checks.is_empty() {
+        parts.push(format!(
+            "the assertions of {} fail there, as Galley's evaluation fails them (`reference` \
+             has no value)",
+            checks.join(", ")
+        ));
+    }
+    if !judges.is_empty() {
+        parts.push(format!(
+            "the judge {} grades without a reference, as in Galley",
+            judges.join(", ")
+        ));
+    }
+    notes.add(format!(
+        "{title} has no reference answer: {}",
+        parts.join("; ")
+    ));
+}
+
+/// A variable's value typed as Galley types it when rendering (a boolean, a number, a JSON
+/// structure), so that promptfoo's Nunjucks sees what Galley's Jinja sees; text it does not
+/// convert to is kept as text, with a note.
+fn typed(c: &BlueprintContent, name: &str, raw: &str, place: &str, notes: &mut Notes) -> Y {
+    let var_type = c.variable(name).map(|v| v.var_type).unwrap_or_default();
+    match typed_value(var_type, raw) {
+        Ok(v) => Y::from_json(&v),
+        Err(e) => {
+            notes.add(format!(
+                "{place}, variable \"{name}\": {e}: written as text, which Galley would not \
+                 render"
+            ));
+            Y::str(raw)
+        }
+    }
 }
 
 /// The messages as promptfoo's chat format: a JSON array of `{role, content}`.
@@ -163,14 +241,24 @@ fn openai_config(name: Option<&str>, endpoints: &[NamedEndpoint], notes: &mut No
     }
 }
 
+/// One test of the configuration.
+struct Test {
+    /// How notes name it: `case 2`.
+    title: String,
+    y: Y,
+    /// Whether `reference` has a value in it (the case's reference answer, or a variable).
+    has_reference: bool,
+}
+
 /// The tests: one per case (its values and `reference`), or one of the variables' defaults.
-fn tests(input: &ExportInput<'_>, names: &[String], notes: &mut Notes) -> Vec<Y> {
+fn tests(input: &ExportInput<'_>, names: &[String], notes: &mut Notes) -> Vec<Test> {
     let c = input.content;
     if input.cases.is_empty() {
+        let title = "the test of the defaults";
         let mut vars = Y::map();
         for n in names {
-            match c.variable(n).and_then(|v| v.default.clone()) {
-                Some(d) => vars.put(n, Y::str(d)),
+            match c.variable(n).and_then(|v| v.default.as_deref()) {
+                Some(d) => vars.put(n, typed(c, n, d, title, notes)),
                 None => {
                     notes.add(format!(
                         "variable \"{n}\" has no default and there is no dataset: the test \
@@ -180,23 +268,30 @@ fn tests(input: &ExportInput<'_>, names: &[String], notes: &mut Notes) -> Vec<Y>
                 }
             }
         }
-        return vec![Y::map()
-            .with("description", Y::str("defaults of the variables"))
-            .with("vars", vars)];
+        return vec![Test {
+            title: title.into(),
+            y: Y::map()
+                .with("description", Y::str("defaults of the variables"))
+                .with("vars", vars),
+            has_reference: names.iter().any(|n| n == "reference"),
+        }];
     }
     input
         .cases
         .iter()
         .enumerate()
         .map(|(i, case)| {
+            let title = format!("case {}", i + 1);
+            // the reference answer wins over a variable of its name, as in Galley's evaluation
+            let shadowed = |k: &str| k == "reference" && case.reference.is_some();
             let mut vars = Y::map();
-            for n in names {
+            for n in names.iter().filter(|n| !shadowed(n)) {
                 if let Some(v) = case.values.get(n) {
-                    vars.put(n, Y::str(v));
+                    vars.put(n, typed(c, n, v, &title, notes));
                 }
             }
             for (k, v) in &case.values {
-                if !names.contains(k) {
+                if !names.contains(k) && !shadowed(k) {
                     vars.put(k, Y::str(v));
                 }
             }
@@ -210,13 +305,17 @@ fn tests(input: &ExportInput<'_>, names: &[String], notes: &mut Notes) -> Vec<Y>
             if !case.tags.is_empty() {
                 metadata.put("tags", Y::Seq(case.tags.iter().map(Y::str).collect()));
             }
-            let mut t = Y::map()
-                .with("description", Y::str(format!("case {}", i + 1)))
+            let mut y = Y::map()
+                .with("description", Y::str(&title))
                 .with("vars", vars);
             if !metadata.is_empty_map() {
-                t.put("metadata", metadata);
+                y.put("metadata", metadata);
             }
-            t
+            Test {
+                has_reference: case.reference.is_some() || case.values.contains_key("reference"),
+                title,
+                y,
+            }
         })
         .collect()
 }
@@ -239,8 +338,20 @@ fn js_string(value: &str) -> Option<String> {
     })
 }
 
+/// An evaluator's assertion.
+struct Assertion {
+    /// The evaluator's name (the assertion's metric).
+    name: String,
+    judge: bool,
+    full: Y,
+    /// When its value uses `reference`: what stands for it in a test without a reference
+    /// answer. For a check, an assertion that fails with Galley's reason (Galley cannot render
+    /// the value); for a judge, its rubric without the reference (Galley's judge grades without).
+    no_reference: Option<Y>,
+}
+
 /// The assertion of one evaluator, or a note saying why there is none.
-fn assertion(e: &Evaluator, endpoints: &[NamedEndpoint], notes: &mut Notes) -> Option<Y> {
+fn assertion(e: &Evaluator, endpoints: &[NamedEndpoint], notes: &mut Notes) -> Option<Assertion> {
     let no_js = |notes: &mut Notes| {
         notes.add(format!(
             "evaluator \"{}\" ({}) uses Jinja logic in its value, which promptfoo's JavaScript \
@@ -326,24 +437,69 @@ fn assertion(e: &Evaluator, endpoints: &[NamedEndpoint], notes: &mut Notes) -> O
             notes.lost(format_args!("evaluator \"{}\" (tokens)", e.name));
             return None;
         }
-        Check::Judge(j) => judge(e, j, endpoints, notes)?,
+        Check::Judge(j) => {
+            let (full, without) = judge(e, j, endpoints, notes)?;
+            return Some(Assertion {
+                name: e.name.clone(),
+                judge: true,
+                full: weighed(full, e),
+                no_reference: without.map(|w| weighed(w, e)),
+            });
+        }
     };
-    let mut a = a;
+    let no_reference = templated_field(&e.check)
+        .filter(|(_, src)| value::uses_reference(src))
+        .map(|(field, _)| {
+            let reason = EvalError::Template {
+                field,
+                message: value::NO_REFERENCE.into(),
+            };
+            let result = format!(
+                "({{ pass: false, score: 0, reason: {} }})",
+                serde_json::to_string(&reason.to_string()).expect("a string serialises")
+            );
+            weighed(typed("javascript").with("value", Y::str(result)), e)
+        });
+    Some(Assertion {
+        name: e.name.clone(),
+        judge: false,
+        full: weighed(a, e),
+        no_reference,
+    })
+}
+
+/// The weight (when not 1) and the metric (the evaluator's name) of an assertion.
+fn weighed(mut a: Y, e: &Evaluator) -> Y {
     if e.weight != 1.0 {
         a.put("weight", Y::Float(e.weight));
     }
     a.put("metric", Y::str(&e.name));
-    Some(a)
+    a
+}
+
+/// The field of a check that Galley renders as a template, and its text.
+fn templated_field(check: &Check) -> Option<(&'static str, &str)> {
+    match check {
+        Check::Equals { value, .. }
+        | Check::Contains { value }
+        | Check::Icontains { value }
+        | Check::NotContains { value, .. }
+        | Check::StartsWith { value }
+        | Check::EndsWith { value } => Some(("value", value)),
+        Check::Regex { pattern } => Some(("pattern", pattern)),
+        _ => None,
+    }
 }
 
 /// An LLM judge as `llm-rubric`: the rubric's text (with the reference when it uses one), the
-/// pass score as threshold, the judge model as the grading provider.
+/// pass score as threshold, the judge model as the grading provider. When the rubric uses the
+/// reference, also the same assertion without it, for a test without a reference answer.
 fn judge(
     e: &Evaluator,
     j: &JudgeConfig,
     endpoints: &[NamedEndpoint],
     notes: &mut Notes,
-) -> Option<Y> {
+) -> Option<(Y, Option<Y>)> {
     let rubric = match resolve_rubric(j) {
         Ok(r) => r,
         Err(err) => {
@@ -351,16 +507,27 @@ fn judge(
             return None;
         }
     };
-    let mut text = rubric.criteria.trim().to_string();
-    if rubric.uses_reference {
-        text.push_str("\n\nReference answer: {{ reference }}");
-    }
-    let mut a = Y::map()
-        .with("type", Y::str("llm-rubric"))
-        .with("value", Y::str(text))
-        .with("threshold", Y::Float(j.pass_score));
+    let criteria = rubric.criteria.trim().to_string();
+    let rubric_text = |with_reference: bool| {
+        let mut text = criteria.clone();
+        if with_reference {
+            text.push_str("\n\nReference answer: {{ reference }}");
+        }
+        Y::map()
+            .with("type", Y::str("llm-rubric"))
+            .with("value", Y::str(text))
+            .with("threshold", Y::Float(j.pass_score))
+    };
+    let mut a = rubric_text(rubric.uses_reference);
+    let mut without = rubric.uses_reference.then(|| rubric_text(false));
+    let mut grader = |provider: Y| {
+        a.put("provider", provider.clone());
+        if let Some(w) = &mut without {
+            w.put("provider", provider);
+        }
+    };
     match j.provider_and_model() {
-        Some(("bedrock", model)) => a.put("provider", Y::str(format!("bedrock:{model}"))),
+        Some(("bedrock", model)) => grader(Y::str(format!("bedrock:{model}"))),
         Some(("openai", rest)) => {
             let (endpoint, model) = match rest.split_once('/') {
                 Some((ep, m)) => (Some(ep), m),
@@ -371,7 +538,7 @@ fn judge(
             if !config.is_empty_map() {
                 p.put("config", config);
             }
-            a.put("provider", p);
+            grader(p);
         }
         _ => notes.add(format!(
             "evaluator \"{}\" (judge) runs on `{}`, which promptfoo cannot name: the assertion \
@@ -379,7 +546,7 @@ fn judge(
             e.name, j.model
         )),
     }
-    Some(a)
+    Some((a, without))
 }
 
 #[cfg(test)]

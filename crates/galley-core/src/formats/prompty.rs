@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use super::prompt_yml::file_stem;
 use super::yaml::{document, Y};
-use super::{find_endpoint, read, ExportInput, ImportError, Imported, Notes};
+use super::{find_endpoint, read, typed_value, ExportInput, ImportError, Imported, Notes};
 use crate::blueprint::VariableDecl;
 use crate::blueprint::{BlueprintContent, MessageTemplate, ModelSettings, Role, VarType};
 
@@ -52,6 +52,12 @@ pub(super) fn export(input: &ExportInput<'_>, notes: &mut Notes) -> String {
                     }
                 }
                 model.put("connection", conn);
+                if let Some(origin) = untrusted_origin(&e.base_url) {
+                    notes.add(format!(
+                        "the connection's endpoint is written as a URL, which Prompty 2 loads only \
+                         from a trusted origin: set PROMPTY_TRUSTED_ENDPOINTS={origin} to load it"
+                    ));
+                }
             }
             None => notes.add(format!(
                 "the endpoint {} is not in this Galley's settings: no connection is written",
@@ -91,7 +97,7 @@ pub(super) fn export(input: &ExportInput<'_>, notes: &mut Notes) -> String {
     if !c.variables.is_empty() {
         let mut inputs = Y::map();
         for v in &c.variables {
-            inputs.put(&v.name, input_spec(v));
+            inputs.put(&v.name, input_spec(v, notes));
         }
         doc.put("inputs", inputs);
     }
@@ -118,34 +124,112 @@ pub(super) fn export(input: &ExportInput<'_>, notes: &mut Notes) -> String {
     format!("---\n{front}---\n{}", body.join("\n"))
 }
 
-fn input_spec(v: &VariableDecl) -> Y {
-    let kind = match v.var_type {
-        VarType::String => "string",
-        VarType::Number => "number",
-        VarType::Boolean => "boolean",
-        VarType::Json => "object",
+/// One input: its kind by the declared type and its default typed as Galley types it when
+/// rendering, so that Prompty's Jinja sees the same values (a boolean, a number, a list).
+fn input_spec(v: &VariableDecl, notes: &mut Notes) -> Y {
+    let mut kind = match v.var_type {
+        VarType::String => Y::str("string"),
+        VarType::Number => Y::str("number"),
+        VarType::Boolean => Y::str("boolean"),
+        VarType::Json => Y::str("object"),
     };
-    let default = v.default.as_ref().map(|d| match v.var_type {
-        VarType::Number => d
-            .trim()
-            .parse::<i64>()
-            .map(Y::Int)
-            .or_else(|_| d.trim().parse::<f64>().map(Y::Float))
-            .unwrap_or_else(|_| Y::str(d)),
-        VarType::Boolean => match d.trim() {
-            "true" => Y::Bool(true),
-            "false" => Y::Bool(false),
-            _ => Y::str(d),
-        },
-        _ => Y::str(d),
-    });
+    let mut items = None;
+    let default = v
+        .default
+        .as_ref()
+        .map(|d| match typed_value(v.var_type, d) {
+            Ok(value) => {
+                if v.var_type == VarType::Json {
+                    let (k, i) = json_kind(&value);
+                    kind = Y::str(k);
+                    items = i;
+                }
+                Y::from_json(&value)
+            }
+            Err(e) => {
+                notes.add(format!(
+                    "variable \"{}\": its default {e}: written as text",
+                    v.name
+                ));
+                Y::str(d)
+            }
+        });
     Y::map()
-        .with("kind", Y::str(kind))
+        .with("kind", kind)
+        .with_opt("items", items)
         .with_opt("default", default)
         .with_opt(
             "description",
             (!v.description.is_empty()).then(|| Y::str(&v.description)),
         )
+}
+
+/// The Prompty kind of a JSON value, with the `items` an array needs (its loader refuses an
+/// array without them): the kind all elements share; `object` (any value) for an empty list or
+/// elements of several kinds.
+fn json_kind(value: &Value) -> (&'static str, Option<Y>) {
+    let kind = match value {
+        Value::Array(elements) => {
+            let mut kinds = elements.iter().map(json_kind);
+            let first = kinds.next();
+            let item = match first {
+                Some(first) if kinds.all(|k| k.0 == first.0) => {
+                    // nested lists share their first list's items
+                    Y::map()
+                        .with("kind", Y::str(first.0))
+                        .with_opt("items", first.1)
+                }
+                _ => Y::map().with("kind", Y::str("object")),
+            };
+            return ("array", Some(item));
+        }
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "boolean",
+        Value::Object(_) | Value::Null => "object",
+    };
+    (kind, None)
+}
+
+/// The origin (`scheme://host[:port]`) of an endpoint URL, as Prompty's endpoint trust compares
+/// it, or `None` when Prompty trusts it already (its built-in providers' origins).
+fn untrusted_origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "http" => "80",
+        "https" => "443",
+        _ => return None,
+    };
+    // `[::1]:8080`: the port follows the bracket
+    let split_at = host_port.rfind(']').unwrap_or(0);
+    let (host, port) = match host_port[split_at..].rsplit_once(':') {
+        Some((_, p)) => (&host_port[..host_port.len() - p.len() - 1], Some(p)),
+        None => (host_port, None),
+    };
+    let host = host.to_ascii_lowercase();
+    let port = port.filter(|p| *p != default_port);
+    if scheme == "https"
+        && port.is_none()
+        && (matches!(
+            host.as_str(),
+            "api.openai.com" | "api.anthropic.com" | "login.microsoftonline.com"
+        ) || [
+            ".openai.azure.com",
+            ".services.ai.azure.com",
+            ".cognitiveservices.azure.com",
+        ]
+        .iter()
+        .any(|s| host.ends_with(s)))
+    {
+        return None;
+    }
+    Some(match port {
+        Some(p) => format!("{scheme}://{host}:{p}"),
+        None => format!("{scheme}://{host}"),
+    })
 }
 
 /// One message of the body: its role line, its template, a final line break.
@@ -281,6 +365,9 @@ struct InputSpec {
     kind: Option<String>,
     #[serde(default, rename = "type")]
     type_: Option<String>,
+    /// An array's element kind: Galley's JSON variables hold any value.
+    #[serde(default)]
+    items: Option<IgnoredAny>,
     #[serde(default)]
     default: Option<Value>,
     #[serde(default)]
@@ -502,6 +589,7 @@ fn variable(file: &str, name: String, spec: Value) -> Result<VariableDecl, Impor
             name: None,
             kind: None,
             type_: None,
+            items: None,
             default: Some(scalar),
             sample: None,
             example: None,
@@ -509,7 +597,7 @@ fn variable(file: &str, name: String, spec: Value) -> Result<VariableDecl, Impor
             required: None,
         },
     };
-    let _ = (spec.name, spec.required);
+    let _ = (spec.name, spec.required, spec.items);
     let var_type = match spec.kind.or(spec.type_).as_deref() {
         None | Some("string") => VarType::String,
         Some("number" | "integer" | "float") => VarType::Number,

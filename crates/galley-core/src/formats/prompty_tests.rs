@@ -31,6 +31,8 @@ fn exports_front_matter_and_body() {
     assert_eq!(
         messages(&f),
         vec![
+            "the connection's endpoint is written as a URL, which Prompty 2 loads only from a \
+             trusted origin: set PROMPTY_TRUSTED_ENDPOINTS=http://127.0.0.1:4010 to load it",
             "the model's extra request fields {\"seed\":7} has no Prompty equivalent",
             "evaluator \"judge\" (judge) has no Prompty equivalent",
         ]
@@ -161,5 +163,99 @@ fn refuses_what_it_cannot_read() {
             "{front}inputs:\n  a:\n    kind: date\n---\nuser:\n{{{{ a }}}}\n"
         )),
         "bad.prompty, `inputs.a`: input kind `date`: use string, number, boolean, object or array"
+    );
+}
+
+#[test]
+fn defaults_are_typed_as_declared() {
+    let mut c = BlueprintContent::chat("", "{{ n }} {{ on }} {{ labels }} {{ opts }} {{ rows }}");
+    let var = |name: &str, var_type, default: &str| VariableDecl {
+        name: name.into(),
+        var_type,
+        default: Some(default.into()),
+        description: String::new(),
+    };
+    c.variables = vec![
+        var("n", VarType::Number, " 2.5"),
+        var("on", VarType::Boolean, "yes"),
+        var("labels", VarType::Json, r#"["hardware", "office"]"#),
+        var("opts", VarType::Json, r#"{"b": 1, "a": [true]}"#),
+        var("rows", VarType::Json, r#"[[1, 2], [], "x"]"#),
+        var("bad", VarType::Number, "many"),
+    ];
+    let f = fixture::export(ExportFormat::Prompty, &c, &[]);
+    let front = f.text.split("---\n").nth(1).unwrap();
+    let inputs = &front[front.find("inputs:\n").unwrap()..front.find("template:\n").unwrap()];
+    assert_eq!(
+        inputs,
+        "inputs:\n\
+         \x20 \"n\":\n    kind: number\n    default: 2.5\n\
+         \x20 \"on\":\n    kind: boolean\n    default: true\n\
+         \x20 labels:\n    kind: array\n    items:\n      kind: string\n    default:\n      \
+         - hardware\n      - office\n\
+         \x20 opts:\n    kind: object\n    default:\n      a:\n        - true\n      b: 1\n\
+         \x20 rows:\n    kind: array\n    items:\n      kind: object\n    default:\n      \
+         -\n        - 1\n        - 2\n      - []\n      - x\n\
+         \x20 bad:\n    kind: number\n    default: many\n"
+    );
+    assert_eq!(
+        messages(&f)[1..],
+        ["variable \"bad\": its default `many` is not a number: written as text"]
+    );
+    // Galley reads the typed defaults back as the same values.
+    let back = import("x.prompty", &f.text).unwrap();
+    let defaults: Vec<Option<&str>> = back
+        .content
+        .variables
+        .iter()
+        .map(|v| v.default.as_deref())
+        .collect();
+    assert_eq!(
+        defaults,
+        [
+            Some("2.5"),
+            Some("true"),
+            Some(r#"["hardware","office"]"#),
+            Some(r#"{"a":[true],"b":1}"#),
+            Some(r#"[[1,2],[],"x"]"#),
+            Some("many"),
+        ]
+    );
+    let types: Vec<VarType> = back.content.variables.iter().map(|v| v.var_type).collect();
+    assert_eq!(
+        types,
+        [
+            VarType::Number,
+            VarType::Boolean,
+            VarType::Json,
+            VarType::Json,
+            VarType::Json,
+            VarType::Number
+        ]
+    );
+}
+
+#[test]
+fn only_untrusted_endpoints_ask_for_trust() {
+    assert_eq!(
+        untrusted_origin("http://127.0.0.1:4010/v1").as_deref(),
+        Some("http://127.0.0.1:4010")
+    );
+    assert_eq!(
+        untrusted_origin("HTTPS://Models.Example.com:443/v1?x=1").as_deref(),
+        Some("https://models.example.com")
+    );
+    assert_eq!(
+        untrusted_origin("http://user:pw@[::1]:8080/v1").as_deref(),
+        Some("http://[::1]:8080")
+    );
+    assert_eq!(untrusted_origin("https://api.openai.com/v1"), None);
+    assert_eq!(
+        untrusted_origin("https://acme.openai.azure.com/openai"),
+        None
+    );
+    assert_eq!(
+        untrusted_origin("https://api.openai.com:8443/v1").as_deref(),
+        Some("https://api.openai.com:8443")
     );
 }
