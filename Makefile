@@ -82,6 +82,7 @@ test-e2e: setup
 	xvfb-run -a -s "-screen 0 1400x880x24" node tests/e2e/runs.e2e.mjs $(E2E_BIN) target/debug/bedrock-sim
 	xvfb-run -a -s "-screen 0 1400x880x24" node tests/e2e/eval.e2e.mjs $(E2E_BIN) target/debug/bedrock-sim
 	xvfb-run -a -s "-screen 0 1400x880x24" node tests/e2e/review.e2e.mjs $(E2E_BIN) target/debug/bedrock-sim
+	xvfb-run -a -s "-screen 0 1400x880x24" node tests/e2e/repo.e2e.mjs $(E2E_BIN)
 
 test: lint test-rust test-ui test-e2e
 	@echo "all test tiers passed"

@@ -220,7 +220,7 @@ async fn a_conflict_exits_1_until_resolved_and_export_can_init_and_branch() {
         run(cli(&ben).args(["import", "repo", "--resolve", "capitals.galley.yaml=theirs"]));
     assert_eq!(code, Some(0), "{out}\n{err}");
     assert!(
-        out.contains("the file's 1 version from version 2 on added after v2 as v3"),
+        out.contains("the file's 1 version from v2 on: added after Galley's v2 as v3"),
         "{out}"
     );
     let e = Engine::open(&ben).await.unwrap();

@@ -807,7 +807,7 @@ async fn taking_the_files_versions_appends_them_after_galleys_with_their_labels(
     assert_eq!(preview[0].labels_moved, ["staging → v4", "prod → v5"]);
     assert_eq!(
         preview[0].message,
-        "the file's 2 versions from version 3 on added after v3 as v4–v5"
+        "the file's 2 versions from v3 on: added after Galley's v3 as v4–v5"
     );
     assert_eq!(history(&ben, "Support reply").await, before, "a dry run");
 

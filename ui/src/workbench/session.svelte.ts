@@ -196,6 +196,21 @@ export class Session {
     this.patchSummary(res.summary);
   }
 
+  /**
+   * After blueprints came in from files: the library, and the open blueprint's versions and
+   * labels. Its editor follows a new latest version only when nothing in it is unsaved.
+   */
+  async afterImport(): Promise<void> {
+    await this.refreshList();
+    if (!this.opened) return;
+    try {
+      if (this.dirty) await this.reloadMeta();
+      else await this.open(this.opened.summary.id);
+    } catch (e) {
+      toastError(e as EngineError);
+    }
+  }
+
   replaceContent(c: BlueprintContent): void {
     this.content = cloneContent(c);
     this.messageKeys = this.content.messages.map(() => this.nextKey++);

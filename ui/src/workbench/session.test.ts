@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../lib/host';
-import { installHandlers, setHost } from '../lib/host';
+import { call, installHandlers, setHost } from '../lib/host';
 import { createMockHost } from '../lib/mock/mockHost';
 import { Session } from './session.svelte';
 
@@ -27,6 +27,23 @@ describe('Session', () => {
     expect(session.list.find((b) => b.name === 'Support reply')!.hasDraft).toBe(true);
     expect(session.opened?.summary.name).toBe('Ticket triage');
     expect(session.dirty).toBe(false);
+  });
+
+  it('after an import, shows the new versions; the editor follows only when nothing is unsaved', async () => {
+    const { session, id } = await seeded();
+    await session.select(id('Support reply'));
+    const before = session.opened!.versions.length;
+    const imported = { ...session.opened!.latest!.content, system: 'From the repository.' };
+    await call('versions_save', { id: id('Support reply'), content: imported, message: 'Edited in support-reply.galley.yaml' });
+    await session.afterImport();
+    expect(session.opened!.versions.length).toBe(before + 1);
+    expect(session.content.system).toBe('From the repository.');
+
+    session.setSystem('My unsaved words');
+    await call('versions_save', { id: id('Support reply'), content: { ...imported, system: 'Again' }, message: 'again' });
+    await session.afterImport();
+    expect(session.opened!.versions.length).toBe(before + 2);
+    expect(session.content.system).toBe('My unsaved words');
   });
 
   it('sends well-formed text to the engine', async () => {

@@ -161,8 +161,14 @@ impl Meeting<'_> {
                 );
                 let labels = self.file_labels(&numbers, self.labels, false);
                 let message = match (versions.first(), versions.last()) {
+                    (Some(a), Some(_)) if tail.len() == 1 && tail[0].edit => format!(
+                        "the file's edit of its v{}: added after Galley's v{} as v{}",
+                        tail[0].number,
+                        ours.len(),
+                        a.meta.number
+                    ),
                     (Some(a), Some(b)) => format!(
-                        "the file's {} from version {} on added after v{} as {}",
+                        "the file's {} from v{} on: added after Galley's v{} as {}",
                         count(versions.len()),
                         conflict.version,
                         ours.len(),

@@ -239,7 +239,7 @@ function importOne(st: MockState, path: string, dryRun: boolean, resolutions: Im
     }
     const span = tail.length === 1 ? `v${base + 1}` : `v${base + 1}–v${base + tail.length}`;
     return item(bp.name, 'conflict', tail.length, moved.map(([l, v]) => `${l} → v${v}`),
-      `the file's ${tail.length} version${tail.length === 1 ? '' : 's'} from version ${common + 1} on added after v${base} as ${span}`, extra);
+      `the file's ${tail.length} version${tail.length === 1 ? '' : 's'} from v${common + 1} on: added after Galley's v${base} as ${span}`, extra);
   }
   const toAppend = bp.versions.slice(ours.length);
   const behind = ours.length > bp.versions.length;
