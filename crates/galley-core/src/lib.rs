@@ -16,6 +16,7 @@ pub mod stats;
 pub mod template;
 pub mod text;
 pub mod version;
+mod yaml;
 
 pub use blueprint::{
     BlueprintContent, GuardrailConfig, MessageTemplate, ModelSettings, Role, VarType, VariableDecl,

@@ -163,7 +163,7 @@ impl<'de> Visitor<'de> for KindVisitor {
         // JSON has no NaN or infinity; a string keeps the value visible to the schema.
         match serde_json::Number::from_f64(v) {
             Some(n) => scalar(n),
-            None => scalar(super::emit::float_text(v)),
+            None => scalar(crate::yaml::float_text(v)),
         }
     }
     fn visit_str<E>(self, v: &str) -> Result<Kind, E> {

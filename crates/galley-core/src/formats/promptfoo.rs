@@ -431,7 +431,7 @@ fn assertion(e: &Evaluator, endpoints: &[NamedEndpoint], notes: &mut Notes) -> O
             }
             typed("javascript").with("value", Y::str(conds.join(" && ")))
         }
-        Check::Latency { max_ms } => typed("latency").with("threshold", Y::Int(*max_ms as i64)),
+        Check::Latency { max_ms } => typed("latency").with("threshold", Y::Int((*max_ms).into())),
         Check::Cost { max_usd } => typed("cost").with("threshold", Y::Float(*max_usd)),
         Check::Tokens { .. } => {
             notes.lost(format_args!("evaluator \"{}\" (tokens)", e.name));

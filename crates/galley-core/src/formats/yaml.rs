@@ -1,18 +1,21 @@
-//! A small block-YAML writer for the foreign formats: keys in the order they are put, text
-//! plain only when every YAML reader (1.1 and 1.2: PyYAML, js-yaml, Go's yaml) reads it back
-//! as the same string, multi-line text as literal blocks, anything else double-quoted.
+//! The foreign formats' YAML: builders of the crate's YAML tree ([`crate::yaml::Node`], here
+//! `Y`) and documents with leading comment lines, written in the [`STYLE`] of the neighbouring
+//! tools' files.
 
-/// A YAML value with its mapping keys in the order they were put.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Y {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Y>),
-    Map(Vec<(String, Y)>),
-}
+pub(crate) use crate::yaml::Node as Y;
+use crate::yaml::{write_document, Escapes, Plain, Style};
+
+/// Keys in the order they are put; text plain only when it looks like words and every YAML
+/// reader (1.1 and 1.2: PyYAML, js-yaml, Go's yaml) reads it back as the same string;
+/// multi-line text as literal blocks, also as sequence items, but double-quoted when its first
+/// line with text starts with a blank (no indentation indicators); escapes JSON has too.
+/// These files are compared with golden files, so a re-export gives the same bytes.
+const STYLE: Style = Style {
+    plain: Plain::Words,
+    escapes: Escapes::Json,
+    indentation_indicator: false,
+    blocks_in_sequences: true,
+};
 
 impl Y {
     pub(crate) fn map() -> Y {
@@ -55,7 +58,7 @@ impl Y {
             Value::Null => Y::Null,
             Value::Bool(b) => Y::Bool(*b),
             Value::Number(n) => match n.as_i64() {
-                Some(i) => Y::Int(i),
+                Some(i) => Y::Int(i.into()),
                 None => Y::Float(n.as_f64().unwrap_or(f64::NAN)),
             },
             Value::String(s) => Y::Str(s.clone()),
@@ -78,200 +81,8 @@ pub(crate) fn document(comments: &[&str], root: &Y) -> String {
         out.push_str(c);
         out.push('\n');
     }
-    match root {
-        Y::Map(entries) if !entries.is_empty() => write_map(&mut out, entries, 0, false),
-        other => {
-            out.push_str(&inline(other));
-            out.push('\n');
-        }
-    }
+    write_document(&mut out, root, STYLE);
     out
-}
-
-fn pad(out: &mut String, n: usize) {
-    out.extend(std::iter::repeat_n(' ', n));
-}
-
-fn write_map(out: &mut String, entries: &[(String, Y)], at: usize, first_inline: bool) {
-    for (i, (key, value)) in entries.iter().enumerate() {
-        if i > 0 || !first_inline {
-            pad(out, at);
-        }
-        out.push_str(&scalar(key));
-        out.push(':');
-        write_value(out, value, at);
-    }
-}
-
-/// The value after `key:`, whose key is at column `at`.
-fn write_value(out: &mut String, value: &Y, at: usize) {
-    match value {
-        Y::Map(m) if !m.is_empty() => {
-            out.push('\n');
-            write_map(out, m, at + 2, false);
-        }
-        Y::Seq(s) if !s.is_empty() => {
-            out.push('\n');
-            write_seq(out, s, at + 2);
-        }
-        Y::Str(s) if block_ok(s) => write_block(out, s, at + 2),
-        other => {
-            out.push(' ');
-            out.push_str(&inline(other));
-            out.push('\n');
-        }
-    }
-}
-
-fn write_seq(out: &mut String, items: &[Y], at: usize) {
-    for item in items {
-        pad(out, at);
-        out.push('-');
-        match item {
-            Y::Map(m) if !m.is_empty() => {
-                out.push(' ');
-                write_map(out, m, at + 2, true);
-            }
-            Y::Seq(s) if !s.is_empty() => {
-                out.push('\n');
-                write_seq(out, s, at + 2);
-            }
-            Y::Str(s) if block_ok(s) => write_block(out, s, at + 2),
-            other => {
-                out.push(' ');
-                out.push_str(&inline(other));
-                out.push('\n');
-            }
-        }
-    }
-}
-
-fn inline(v: &Y) -> String {
-    match v {
-        Y::Null => "null".into(),
-        Y::Bool(b) => b.to_string(),
-        Y::Int(i) => i.to_string(),
-        Y::Float(f) => float(*f),
-        Y::Str(s) => scalar(s),
-        Y::Seq(_) => "[]".into(),
-        Y::Map(_) => "{}".into(),
-    }
-}
-
-/// A float that YAML 1.1 and 1.2 both read back as the same number.
-pub(crate) fn float(f: f64) -> String {
-    if f.is_nan() {
-        return ".nan".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { ".inf" } else { "-.inf" }.into();
-    }
-    let s = format!("{f:?}");
-    match s.split_once('e') {
-        Some((m, e)) => {
-            let dot = if m.contains('.') { "" } else { ".0" };
-            let sign = if e.starts_with('-') { "" } else { "+" };
-            format!("{m}{dot}e{sign}{e}")
-        }
-        None => s,
-    }
-}
-
-/// Words some YAML reader takes for a boolean or null.
-const WORDS: [&str; 10] = [
-    "y", "n", "yes", "no", "true", "false", "on", "off", "null", "~",
-];
-
-/// Whether `s` can be written without quotes. Deliberately narrow: letters, digits and a few
-/// marks, starting with a letter, `_` or `$`; a `:` only when no blank follows it.
-fn plain_ok(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    if !(first.is_alphabetic() || first == '_' || first == '$') || s.ends_with([' ', ':']) {
-        return false;
-    }
-    if WORDS.contains(&s.to_lowercase().as_str()) || s.contains(": ") || s.contains(" #") {
-        return false;
-    }
-    s.chars().all(|c| {
-        c.is_alphanumeric()
-            || matches!(
-                c,
-                ' ' | '_' | '-' | '.' | '/' | '(' | ')' | ',' | ':' | '@' | '+' | '=' | '$' | '\''
-            )
-    })
-}
-
-/// A string on one line: plain when safe, else double-quoted.
-pub(crate) fn scalar(s: &str) -> String {
-    if plain_ok(s) {
-        s.to_string()
-    } else {
-        quoted(s)
-    }
-}
-
-/// A double-quoted YAML string (JSON's escapes are YAML's too).
-pub(crate) fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}') => {
-                let n = c as u32;
-                if n <= 0xFFFF {
-                    out.push_str(&format!("\\u{n:04X}"));
-                } else {
-                    out.push_str(&format!("\\U{n:08X}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Whether multi-line text can be a literal block: no control characters but tabs, no line
-/// of blanks only (read as indentation), and a first line that does not start with a blank.
-fn block_ok(s: &str) -> bool {
-    s.contains('\n')
-        && !s.starts_with([' ', '\t'])
-        && s.chars().all(|c| {
-            c == '\n'
-                || c == '\t'
-                || !(c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}'))
-        })
-        && s.split('\n').any(|l| !l.is_empty())
-        && s.split('\n')
-            .all(|l| l.is_empty() || !l.chars().all(|c| c == ' ' || c == '\t'))
-}
-
-/// A literal block whose lines start at column `at`, keeping the final line breaks exactly.
-fn write_block(out: &mut String, s: &str, at: usize) {
-    let body = s.trim_end_matches('\n');
-    let breaks = s.len() - body.len();
-    out.push_str(match breaks {
-        0 => " |-\n",
-        1 => " |\n",
-        _ => " |+\n",
-    });
-    for line in body.split('\n') {
-        if !line.is_empty() {
-            pad(out, at);
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    for _ in 1..breaks {
-        out.push('\n');
-    }
 }
 
 #[cfg(test)]
@@ -288,7 +99,7 @@ mod tests {
             "http://localhost:8000/v1",
             "café",
         ] {
-            assert_eq!(scalar(s), s);
+            assert_eq!(STYLE.scalar(s), s);
         }
         for (s, q) in [
             ("", r#""""#),
@@ -305,7 +116,7 @@ mod tests {
             ("bell\u{7}", r#""bell\u0007""#),
             ("say \"hi\"", r#""say \"hi\"""#),
         ] {
-            assert_eq!(scalar(s), q, "{s:?}");
+            assert_eq!(STYLE.scalar(s), q, "{s:?}");
         }
     }
 
@@ -331,7 +142,7 @@ mod tests {
             "# c\nname: x\nlist:\n  - role: user\n    content: |\n      a\n\n      b\n  - 3\n\
              empty: {}\nt: 0.5\n\"n\": null\ns: \"  lead\\nx\"\n"
         );
-        assert_eq!(float(1e-7), "1.0e-7");
-        assert_eq!(float(2.0), "2.0");
+        assert_eq!(crate::yaml::float_text(1e-7), "1.0e-7");
+        assert_eq!(crate::yaml::float_text(2.0), "2.0");
     }
 }
