@@ -15,6 +15,7 @@ mod jinja;
 mod prompt_yml;
 mod promptfoo;
 mod prompty;
+mod prompty_read;
 mod read;
 mod yaml;
 
@@ -265,7 +266,7 @@ pub fn import(file_name: &str, text: &str) -> Result<Imported, ImportError> {
     let imported =
         match import_format(file_name) {
             Some(ExportFormat::PromptYml) => prompt_yml::import(file_name, text)?,
-            Some(ExportFormat::Prompty) => prompty::import(file_name, text)?,
+            Some(ExportFormat::Prompty) => prompty_read::import(file_name, text)?,
             Some(ExportFormat::Bedrock) => bedrock::import(file_name, text)?,
             _ => return Err(ImportError::new(
                 file_name,

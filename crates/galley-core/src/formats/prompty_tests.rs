@@ -1,6 +1,7 @@
 use super::super::fixture::{self, cases, full, golden, on_endpoint};
 use super::super::{import, messages, ExportFormat};
 use super::*;
+use crate::BlueprintContent;
 
 #[test]
 fn exports_front_matter_and_body() {
