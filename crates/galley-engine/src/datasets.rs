@@ -366,7 +366,8 @@ fn check_content(content: &DatasetContent) -> Result<(), EngineError> {
     )))
 }
 
-fn row<'a>(
+/// A dataset version's stored row: its content as JSON, that JSON's hash and its case count.
+pub(crate) fn row<'a>(
     json: &'a serde_json::Value,
     hash: &'a str,
     c: &DatasetContent,

@@ -15,9 +15,10 @@ use std::path::{Path, PathBuf};
 
 use galley_core::dataset::{self, DatasetContent, DatasetFormat, ImportError, Severity};
 use galley_core::name::validate_name_of;
-use galley_store::{DatasetContentRow, DatasetSummary};
+use galley_store::DatasetSummary;
 
 use super::{slug, ImportKind, ImportOutcome, RepoImportItem, BLUEPRINTS_DIR, DATASETS_DIR};
+use crate::datasets::row as dataset_row;
 use crate::files::read_limited;
 use crate::{Engine, EngineError};
 
@@ -185,7 +186,7 @@ impl Engine {
                     &ulid::Ulid::new().to_string(),
                     &name,
                     "",
-                    Some(content_row(&json, &hash, &f.content)),
+                    Some(dataset_row(&json, &hash, &f.content)),
                     &format!("imported {rel}"),
                     &self.author,
                     &self.now(),
@@ -233,7 +234,7 @@ impl Engine {
             self.store
                 .dataset_version_save(
                     &d.id,
-                    content_row(&json, &hash, &f.content),
+                    dataset_row(&json, &hash, &f.content),
                     &format!("imported {rel}"),
                     &self.author,
                     &self.now(),
@@ -330,18 +331,6 @@ fn with_warnings(message: String, warnings: &[String]) -> String {
         message
     } else {
         format!("{message}; to check: {}", warnings.join("; "))
-    }
-}
-
-fn content_row<'a>(
-    json: &'a serde_json::Value,
-    hash: &'a str,
-    c: &DatasetContent,
-) -> DatasetContentRow<'a> {
-    DatasetContentRow {
-        content: json,
-        content_hash: hash,
-        cases: u32::try_from(c.cases.len()).unwrap_or(u32::MAX),
     }
 }
 
