@@ -6,7 +6,7 @@ use bedrock_sim::{Script, Sim, SimConfig};
 use galley_engine::core::eval::{Check, Evaluator, JudgeConfig, Thresholds};
 use galley_engine::core::BlueprintContent;
 use galley_engine::*;
-use support::galley;
+use support::{galley, validate_junit};
 
 mod support;
 
@@ -76,25 +76,6 @@ async fn seed(dir: &std::path::Path) {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// Validates a JUnit file against the schema `make test` provides; without it (a plain
-/// `cargo test`), says so.
-fn validate_junit(path: &std::path::Path) {
-    let Ok(xsd) = std::env::var("GALLEY_JUNIT_XSD") else {
-        eprintln!("GALLEY_JUNIT_XSD is not set: the JUnit schema check is left to `make test`");
-        return;
-    };
-    let out = std::process::Command::new("xmllint")
-        .args(["--noout", "--schema", &xsd])
-        .arg(path)
-        .output()
-        .expect("xmllint (Debian libxml2-utils) runs");
-    assert!(
-        out.status.success(),
-        "the JUnit report does not validate against {xsd}:\n{}",
-        text(&out.stderr)
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

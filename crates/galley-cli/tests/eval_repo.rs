@@ -11,7 +11,7 @@ use bedrock_sim::{Sim, SimConfig};
 use galley_engine::core::eval::{Check, Evaluator, Thresholds};
 use galley_engine::core::{BlueprintContent, Label};
 use galley_engine::*;
-use support::galley;
+use support::{galley, run, validate_junit};
 
 mod support;
 
@@ -90,15 +90,6 @@ async fn seed(dir: &Path) {
     e.close().await;
 }
 
-fn run(cmd: &mut std::process::Command) -> (Option<i32>, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 /// (blueprints, blueprint versions, datasets, dataset versions) of a data folder.
 async fn counts(dir: &Path) -> (usize, u32, usize, u32) {
     let e = Engine::open(dir).await.unwrap();
@@ -114,24 +105,6 @@ async fn counts(dir: &Path) -> (usize, u32, usize, u32) {
         ds.len(),
         ds.iter().filter_map(|d| d.latest_version).sum(),
     )
-}
-
-/// Validates a JUnit file against the schema `make test` provides; without it, says so.
-fn validate_junit(path: &Path) {
-    let Ok(xsd) = std::env::var("GALLEY_JUNIT_XSD") else {
-        eprintln!("GALLEY_JUNIT_XSD is not set: the JUnit schema check is left to `make test`");
-        return;
-    };
-    let out = std::process::Command::new("xmllint")
-        .args(["--noout", "--schema", &xsd])
-        .arg(path)
-        .output()
-        .expect("xmllint (Debian libxml2-utils) runs");
-    assert!(
-        out.status.success(),
-        "the JUnit report does not validate against {xsd}:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -6,7 +6,7 @@ use bedrock_sim::{Sim, SimConfig};
 use galley_engine::core::eval::{Check, Evaluator, Thresholds};
 use galley_engine::core::BlueprintContent;
 use galley_engine::*;
-use support::galley;
+use support::{galley, run};
 
 mod support;
 
@@ -48,15 +48,6 @@ async fn seed(dir: &std::path::Path) {
     .await
     .unwrap();
     e.close().await;
-}
-
-fn run(cmd: &mut std::process::Command) -> (Option<i32>, String, String) {
-    let out = cmd.output().unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

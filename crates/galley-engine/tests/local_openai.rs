@@ -8,12 +8,15 @@
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use bedrock_sim::{Script, Sim, SimConfig};
 use galley_engine::core::BlueprintContent;
 use galley_engine::providers::{OpenAiSettings, ProviderErrorCode, StreamEvent};
 use galley_engine::*;
+use support::engine;
+
+mod support;
 
 /// The default model where `make model` put it, or `None` (the test is skipped) when absent and
 /// not required.
@@ -46,10 +49,6 @@ fn req(run_id: &str, content: BlueprintContent) -> TryRunReq {
         content,
         values: BTreeMap::from([("country".to_string(), "France".to_string())]),
     }
-}
-
-async fn engine(dir: &Path) -> Engine {
-    Engine::open(&dir.join("data")).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,10 +7,9 @@ use std::path::Path;
 
 use galley_engine::core::{BlueprintContent, Label};
 use galley_engine::*;
+use support::engine;
 
-async fn engine(dir: &Path) -> Engine {
-    Engine::open(&dir.join("data")).await.unwrap()
-}
+mod support;
 
 async fn blueprint(e: &Engine, name: &str, systems: &[&str]) -> String {
     let bp = e

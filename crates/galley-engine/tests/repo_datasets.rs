@@ -8,6 +8,9 @@ use std::path::Path;
 use galley_engine::core::dataset::DatasetContent;
 use galley_engine::core::BlueprintContent;
 use galley_engine::*;
+use support::engine;
+
+mod support;
 
 /// Two cases; the second's question has a comma, quotes and a line break.
 const CAPITALS: &str = "question,reference,category,tags\n\
@@ -15,10 +18,6 @@ const CAPITALS: &str = "question,reference,category,tags\n\
 \"Capital of \"\"the\"\" Netherlands,\nofficially?\",Amsterdam,europe,tricky;official\n";
 
 const TRIAGE: &str = "email,reference\n\"My invoice is wrong\",billing\n";
-
-async fn engine(dir: &Path) -> Engine {
-    Engine::open(&dir.join("data")).await.unwrap()
-}
 
 async fn seed(e: &Engine) {
     let bp = e

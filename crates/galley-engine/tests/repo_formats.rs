@@ -9,10 +9,9 @@ use galley_engine::core::formats::ExportFormat;
 use galley_engine::core::{BlueprintContent, Label};
 use galley_engine::providers::OpenAiSettings;
 use galley_engine::*;
+use support::engine;
 
-async fn engine(dir: &Path) -> Engine {
-    Engine::open(&dir.join("data")).await.unwrap()
-}
+mod support;
 
 /// "Capitals": v1 on Bedrock, v2 on the endpoint `sim` (labelled prod at v1); the dataset
 /// "capitals" with two cases; the endpoint `sim` in the settings.

@@ -49,3 +49,32 @@ pub async fn seed_capitals(dir: &std::path::Path) {
     .unwrap();
     e.close().await;
 }
+
+/// Runs a command to its end: (exit code, stdout, stderr).
+pub fn run(cmd: &mut std::process::Command) -> (Option<i32>, String, String) {
+    let out = cmd.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Validates a JUnit file against the schema `make test` provides (`GALLEY_JUNIT_XSD`) with
+/// xmllint; without it (a plain `cargo test`), says so.
+pub fn validate_junit(path: &std::path::Path) {
+    let Ok(xsd) = std::env::var("GALLEY_JUNIT_XSD") else {
+        eprintln!("GALLEY_JUNIT_XSD is not set: the JUnit schema check is left to `make test`");
+        return;
+    };
+    let out = std::process::Command::new("xmllint")
+        .args(["--noout", "--schema", &xsd])
+        .arg(path)
+        .output()
+        .expect("xmllint (Debian libxml2-utils) runs");
+    assert!(
+        out.status.success(),
+        "the JUnit report does not validate against {xsd}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

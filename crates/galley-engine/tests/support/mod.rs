@@ -1,10 +1,16 @@
-//! What the engine tests against bedrock-sim share: the simulator's AWS environment (no real
-//! `~/.aws`) and an engine in a temporary data folder whose Settings point at the simulator.
+//! What the engine tests share: an engine in a data folder; for the tests against bedrock-sim,
+//! the simulator's AWS environment (no real `~/.aws`) and an engine in a temporary data folder
+//! whose Settings point at the simulator.
 #![allow(dead_code)] // each test file uses part of it
 
 use bedrock_sim::Sim;
 use galley_engine::providers::BedrockSettings;
 use galley_engine::{AppSettings, Engine};
+
+/// An engine on the data folder `data` inside `dir`.
+pub async fn engine(dir: &std::path::Path) -> Engine {
+    Engine::open(&dir.join("data")).await.unwrap()
+}
 
 pub const SECRET: &str = "sim-secret-key";
 
