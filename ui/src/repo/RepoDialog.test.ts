@@ -11,6 +11,17 @@ import ShortcutsOverlay from '../workbench/ShortcutsOverlay.svelte';
 import { matchShortcut } from '../workbench/shortcuts';
 import RepoDialog from './RepoDialog.svelte';
 
+// The desktop's pickers: none by default (paths are typed, as in a browser); a test that wants them
+// sets `picker.native` and answers each `open` with the options it was given.
+const picker = vi.hoisted(() => ({ native: false, calls: [] as Record<string, unknown>[] }));
+vi.mock('../lib/filePicker', () => ({ canPickFiles: () => picker.native, pickGgufFile: vi.fn(), pickSavePath: vi.fn() }));
+vi.mock('@tauri-apps/plugin-dialog', () => ({
+  open: vi.fn(async (options: Record<string, unknown>) => {
+    picker.calls.push(options);
+    return options.directory ? '/repo' : '/repo/blueprints/support-reply.galley.yaml';
+  }),
+}));
+
 const rows = () => screen.getAllByTestId('repo-file').map((r) => [r.dataset.path, r.dataset.change]);
 
 describe('RepoDialog', () => {
@@ -100,6 +111,33 @@ describe('RepoDialog', () => {
     await waitFor(() => expect(onimported).toHaveBeenCalledOnce());
     expect(host.state.blueprints.map((b) => b.name).sort()).toEqual(['Release notes', 'Support reply']);
     expect((screen.getByTestId('repo-import-apply') as HTMLButtonElement).disabled).toBe(true);
+  });
+});
+
+describe('RepoDialog pickers', () => {
+  it('imports from a folder or from one file chosen with the desktop pickers', async () => {
+    picker.native = true;
+    picker.calls = [];
+    const from = createMockHost({ seed: true });
+    await from.call('repo_export', { dir: '/repo', blueprints: [], datasets: false, workflow: false, dryRun: false });
+    const host = createMockHost();
+    host.state.files = from.state.files;
+    setHost(host);
+    render(RepoDialog, { onclose: () => {} });
+    await fireEvent.click(screen.getByTestId('repo-tab-import'));
+    const items = () => screen.getAllByTestId('repo-import-item').map((r) => r.dataset.file);
+
+    await fireEvent.click(screen.getByTestId('repo-import-choose-file'));
+    await waitFor(() => expect(items()).toEqual(['support-reply.galley.yaml']));
+    expect(picker.calls[0]).toMatchObject({ directory: false, multiple: false });
+    expect((picker.calls[0]!.filters as { extensions: string[] }[])[0]!.extensions).toEqual(['yaml', 'yml', 'prompty', 'json']);
+    expect((screen.getByTestId('repo-import-path') as HTMLInputElement).value).toBe('/repo/blueprints/support-reply.galley.yaml');
+
+    await fireEvent.click(screen.getByTestId('repo-import-choose'));
+    await waitFor(() => expect(items()).toEqual(['release-notes.galley.yaml', 'support-reply.galley.yaml']));
+    expect(picker.calls[1]).toMatchObject({ directory: true });
+    expect((screen.getByTestId('repo-import-path') as HTMLInputElement).value).toBe('/repo');
+    picker.native = false;
   });
 });
 

@@ -40,3 +40,17 @@ export async function pickFolder(): Promise<string | null> {
   const picked = await open({ directory: true, multiple: false });
   return typeof picked === 'string' ? picked : null;
 }
+
+/** The extensions of the files Import reads: blueprint files and the neighbouring formats. */
+export const IMPORT_FILE_EXTENSIONS = ['yaml', 'yml', 'prompty', 'json'];
+
+/** The desktop's file picker for one blueprint or prompt file: a full path, or null when closed. */
+export async function pickImportFile(): Promise<string | null> {
+  const { open } = await import('@tauri-apps/plugin-dialog');
+  const picked = await open({
+    directory: false,
+    multiple: false,
+    filters: [{ name: 'Blueprint or prompt file', extensions: IMPORT_FILE_EXTENSIONS }],
+  });
+  return typeof picked === 'string' ? picked : null;
+}
