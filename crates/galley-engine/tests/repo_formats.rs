@@ -252,3 +252,65 @@ async fn a_foreign_file_is_a_new_blueprint_then_a_new_version() {
         "greeting.prompty, line 3, column 8: expected mapping start"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prompty_connection_finds_the_endpoint_with_its_url() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = engine(tmp.path()).await;
+    seed(&e).await;
+    let write = |name: &str, url: &str| {
+        let file = tmp.path().join(format!("{name}.prompty"));
+        let text = format!(
+            "---\nname: {name}\nmodel:\n  id: gpt-4o-mini\n  provider: openai\n  connection:\n    \
+             kind: key\n    endpoint: {url}\n    apiKey: ${{env:OTHER_KEY}}\n---\nuser:\nHi\n"
+        );
+        std::fs::write(&file, text).unwrap();
+        RepoImportReq {
+            path: file.display().to_string(),
+            ..Default::default()
+        }
+    };
+    let endpoint = |name: &str| {
+        let e = &e;
+        let name = name.to_string();
+        async move {
+            e.versions_resolve(&name, &VersionSelector::default())
+                .await
+                .unwrap()
+                .content
+                .model
+                .endpoint
+        }
+    };
+
+    let items = e
+        .repo_import(write("Known", "http://127.0.0.1:4010/v1/"))
+        .await
+        .unwrap();
+    assert_eq!(
+        items[0].message,
+        "new blueprint with 1 version; runs on the endpoint `sim` of the settings (same URL); its \
+         key comes from there"
+    );
+    assert_eq!(endpoint("Known").await.as_deref(), Some("sim"));
+
+    let items = e
+        .repo_import(write("Unknown", "https://models.example.invalid/v1"))
+        .await
+        .unwrap();
+    assert_eq!(items[0].outcome, ImportOutcome::New);
+    assert!(
+        items[0]
+            .message
+            .contains("no endpoint of the settings has the URL https://models.example.invalid/v1"),
+        "{}",
+        items[0].message
+    );
+    assert_eq!(endpoint("Unknown").await, None);
+    let settings = e.settings_get().await.unwrap();
+    assert_eq!(
+        settings.endpoints.len(),
+        1,
+        "nothing is added to the settings"
+    );
+}

@@ -517,6 +517,7 @@ pub(super) fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
         name,
         content,
         notes,
+        endpoint_url: None,
     })
 }
 

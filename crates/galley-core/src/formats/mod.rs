@@ -192,6 +192,42 @@ pub struct Imported {
     pub content: BlueprintContent,
     /// What the file had that Galley did not keep, in words.
     pub notes: Vec<String>,
+    /// The URL of the OpenAI-compatible endpoint the file connects to, when it names one
+    /// (Prompty's connection). [`Imported::connect`] turns it into an endpoint of the settings.
+    pub endpoint_url: Option<String>,
+}
+
+impl Imported {
+    /// Points an `openai` model at the endpoint of the settings with the file's URL (compared
+    /// without a trailing `/` and without case), and says which; or says that no endpoint has
+    /// that URL. Keys are never read from a file: the endpoint's own key variable applies.
+    pub fn connect(&mut self, endpoints: &[NamedEndpoint]) {
+        let Some(url) = self.endpoint_url.as_deref() else {
+            return;
+        };
+        if self.content.model.provider != "openai" {
+            return;
+        }
+        let same = |a: &str, b: &str| {
+            a.trim()
+                .trim_end_matches('/')
+                .eq_ignore_ascii_case(b.trim().trim_end_matches('/'))
+        };
+        match endpoints.iter().find(|e| same(&e.base_url, url)) {
+            Some(e) => {
+                self.content.model.endpoint = Some(e.name.clone());
+                self.notes.push(format!(
+                    "runs on the endpoint `{}` of the settings (same URL); its key comes from \
+                     there",
+                    e.name
+                ));
+            }
+            None => self.notes.push(format!(
+                "no endpoint of the settings has the URL {url}: add one in Settings → OpenAI-compatible \
+                 endpoints, then choose it in Model settings"
+            )),
+        }
+    }
 }
 
 /// Why a foreign file cannot be imported. The message names the file and, when known, the

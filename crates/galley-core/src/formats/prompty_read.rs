@@ -57,7 +57,7 @@ struct Model {
     #[serde(default)]
     api: Option<String>,
     #[serde(default)]
-    connection: Option<IgnoredAny>,
+    connection: Option<std::collections::BTreeMap<String, Value>>,
     #[serde(default)]
     configuration: Option<std::collections::BTreeMap<String, Value>>,
     #[serde(default)]
@@ -185,7 +185,7 @@ pub(super) fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
     let model = front
         .model
         .ok_or_else(|| ImportError::field(file, "model", "the prompt names no model"))?;
-    let settings = model_settings(file, model, &mut notes)?;
+    let (settings, endpoint_url) = model_settings(file, model, &mut notes)?;
     let variables = match front.inputs {
         Some(Inputs(list)) => list
             .into_iter()
@@ -223,6 +223,7 @@ pub(super) fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
             thresholds: Default::default(),
         },
         notes,
+        endpoint_url,
     })
 }
 
@@ -262,11 +263,14 @@ fn check_template(file: &str, template: Option<&Value>) -> Result<(), ImportErro
     }
 }
 
+/// The model settings, and the URL of the endpoint the connection names (2.x
+/// `connection.endpoint`, 1.x `configuration.base_url` or `azure_endpoint`) when it is a literal
+/// `http(s)` URL, not an `${env:…}` reference.
 fn model_settings(
     file: &str,
     model: Model,
     notes: &mut Vec<String>,
-) -> Result<ModelSettings, ImportError> {
+) -> Result<(ModelSettings, Option<String>), ImportError> {
     let api = model.api_type.or(model.api);
     if let Some(a) = api.as_deref().filter(|a| *a != "chat") {
         return Err(ImportError::field(
@@ -284,7 +288,23 @@ fn model_settings(
             .or_else(|| get("name"))
             .or_else(|| get("azure_deployment"));
     }
-    if model.connection.is_some() || model.configuration.is_some() {
+    let literal_url = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+            .map(str::to_string)
+    };
+    let openai_like = matches!(
+        provider.as_deref(),
+        Some("openai" | "azure" | "azure_openai")
+    );
+    let endpoint_url = literal_url(model.connection.as_ref().and_then(|c| c.get("endpoint")))
+        .or_else(|| {
+            let conf = model.configuration.as_ref()?;
+            literal_url(conf.get("base_url")).or_else(|| literal_url(conf.get("azure_endpoint")))
+        })
+        .filter(|_| openai_like);
+    if endpoint_url.is_none() && (model.connection.is_some() || model.configuration.is_some()) {
         notes.push(
             "the connection (endpoint, key) is not kept: choose the endpoint in Model settings"
                 .into(),
@@ -342,7 +362,7 @@ fn model_settings(
     if model.response.is_some() {
         notes.push("model.response is not kept".into());
     }
-    Ok(settings)
+    Ok((settings, endpoint_url))
 }
 
 fn variable(file: &str, name: String, spec: Value) -> Result<VariableDecl, ImportError> {

@@ -81,9 +81,33 @@ fn round_trips_its_own_files() {
     expected.model.extra_fields = None;
     expected.evaluators.clear();
     assert_eq!(back.content, expected);
+    assert!(back.notes.is_empty(), "{:?}", back.notes);
     assert_eq!(
-        back.notes,
-        vec!["the connection (endpoint, key) is not kept: choose the endpoint in Model settings"]
+        back.endpoint_url.as_deref(),
+        Some("http://127.0.0.1:4010/v1")
+    );
+
+    // The connection's URL finds the endpoint of the settings it came from (a trailing `/` and
+    // the case of the host do not matter), or says that none has it.
+    let mut connected = back.clone();
+    let mut endpoints = fixture::endpoints();
+    endpoints[0].base_url = "HTTP://127.0.0.1:4010/v1/".into();
+    connected.connect(&endpoints);
+    expected.model.endpoint = Some("sim".into());
+    assert_eq!(connected.content, expected);
+    assert_eq!(
+        connected.notes,
+        vec!["runs on the endpoint `sim` of the settings (same URL); its key comes from there"]
+    );
+    let mut unknown = back.clone();
+    unknown.connect(&[]);
+    assert_eq!(unknown.content.model.endpoint, None);
+    assert_eq!(
+        unknown.notes,
+        vec![
+            "no endpoint of the settings has the URL http://127.0.0.1:4010/v1: add one in Settings → \
+             OpenAI-compatible endpoints, then choose it in Model settings"
+        ]
     );
 }
 

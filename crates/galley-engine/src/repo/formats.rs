@@ -28,6 +28,21 @@ pub(super) struct ForeignExport {
 }
 
 impl Engine {
+    /// The OpenAI-compatible endpoints of the settings: names, URLs and key variable names.
+    pub(super) async fn named_endpoints(&self) -> Result<Vec<NamedEndpoint>, EngineError> {
+        Ok(self
+            .settings_get()
+            .await?
+            .endpoints
+            .into_iter()
+            .map(|e| NamedEndpoint {
+                name: e.name,
+                base_url: e.settings.base_url,
+                api_key_env: e.settings.api_key_env,
+            })
+            .collect())
+    }
+
     /// Prepares a foreign export; `None` for the galley format. Refuses what only the galley
     /// format can do (the workflow evaluates `.galley.yaml` files).
     pub(super) async fn foreign_export(
@@ -44,17 +59,7 @@ impl Engine {
                 req.format
             )));
         }
-        let endpoints = self
-            .settings_get()
-            .await?
-            .endpoints
-            .into_iter()
-            .map(|e| NamedEndpoint {
-                name: e.name,
-                base_url: e.settings.base_url,
-                api_key_env: e.settings.api_key_env,
-            })
-            .collect();
+        let endpoints = self.named_endpoints().await?;
         Ok(Some(ForeignExport {
             format: req.format,
             label: req.label,

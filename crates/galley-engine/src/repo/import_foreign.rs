@@ -53,10 +53,16 @@ impl Engine {
             Err(e) => Err(e.message),
             Ok(text) => formats::import(&name, &text).map_err(|e| e.to_string()),
         };
+        let endpoints = self.named_endpoints().await?;
+        let imported = imported.map(|mut i| {
+            i.connect(&endpoints);
+            i
+        });
         let Imported {
             name: bp_name,
             content,
             notes,
+            ..
         } = match imported {
             Ok(i) => i,
             Err(message) => {
