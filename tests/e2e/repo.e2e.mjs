@@ -120,6 +120,7 @@ async function main() {
     await click(s, '[data-testid="repo-import-preview"]');
     const item = await s.waitFind(`[data-testid="repo-import-item"][data-kind="blueprint"]`, 20000);
     assert.equal(await item.attr('data-outcome'), 'conflict');
+    assert.deepEqual(await s.texts('[data-testid="repo-import-item"][data-kind="blueprint"] .path'), [FILE], 'the file is shown relative to the folder');
     await s.waitFind('[data-testid="repo-conflict"]');
     const select = await s.waitFind('[data-testid="repo-resolve"]');
     await (await select.find('option[value="theirs"]')).click();

@@ -54,3 +54,15 @@ export async function pickImportFile(): Promise<string | null> {
   });
   return typeof picked === 'string' ? picked : null;
 }
+
+/** A file of an import as the list shows it: relative to the folder imported from when it lies
+ *  inside it, its name when it is the file imported, else whole. */
+export function shownFile(file: string, from: string): string {
+  const base = from.trim().replace(/[\\/]+$/, '');
+  if (!base) return file;
+  if (file === base) return file.split(/[\\/]/).pop() || file;
+  for (const sep of ['/', '\\']) {
+    if (file.startsWith(base + sep) && file.length > base.length + 1) return file.slice(base.length + 1);
+  }
+  return file;
+}
