@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { Keys } from './webdriver.mjs';
-import { step, sandbox, startDriver, launch, typeInEditor, retype, createBlueprint, screenshot, startSim, simulatorAws } from './harness.mjs';
+import { step, sandbox, startDriver, launch, typeInEditor, retype, createBlueprint, screenshot, startSim, simulatorAws, waitForRun } from './harness.mjs';
 
 const binary = resolve(process.argv[2] || 'target/e2e/galley-app');
 const simBinary = resolve(process.argv[3] || 'target/debug/bedrock-sim');
@@ -111,11 +111,7 @@ async function main() {
     await (await s.find('[data-testid="run-start"]')).click();
     const grid = await s.waitFind('[data-testid="run-grid"]', 20000);
     assert.ok(await grid.attr('data-run-id'));
-    await s.waitFor(
-      'all four cells',
-      async () => (await (await s.find('[data-testid="run-progress"]')).attr('data-done')) === '4',
-      120000,
-    );
+    await waitForRun(s, 4, 120000);
 
     step('the Evaluation tab: pass rate with its interval, and the gate');
     await (await s.waitFind('[data-testid="run-tab-eval"]')).click();

@@ -177,3 +177,26 @@ export function simulatorAws(box) {
   });
   return box;
 }
+
+/** Waits until the run grid says `cells` cells are done; on a timeout, the error carries what the
+ *  grid showed (its status, progress and every cell's status), to tell a slow run from a lost
+ *  event. */
+export async function waitForRun(s, cells, ms = 60000) {
+  try {
+    await s.waitFor(
+      `all ${cells} cells`,
+      async () => (await (await s.find('[data-testid="run-progress"]')).attr('data-done')) === String(cells),
+      ms,
+    );
+  } catch (e) {
+    const state = await s
+      .exec(
+        `const g = document.querySelector('[data-testid="run-grid"]');
+         const p = document.querySelector('[data-testid="run-progress"]');
+         const cells = [...document.querySelectorAll('[data-testid="run-cell"]')].map((c) => c.dataset.cell + '=' + c.dataset.status);
+         return JSON.stringify({ status: g && g.dataset.status, progress: p && { ...p.dataset }, cells });`,
+      )
+      .catch((err) => `(the grid could not be read: ${err.message})`);
+    throw new Error(`${e.message}; the grid showed ${state}`);
+  }
+}

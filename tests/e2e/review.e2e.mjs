@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { Keys } from './webdriver.mjs';
-import { step, sandbox, startDriver, launch, typeInEditor, retype, createBlueprint, screenshot, startSim, simScript, simulatorAws } from './harness.mjs';
+import { step, sandbox, startDriver, launch, typeInEditor, retype, createBlueprint, screenshot, startSim, simScript, simulatorAws, waitForRun } from './harness.mjs';
 
 const binary = resolve(process.argv[2] || 'target/e2e/galley-app');
 const simBinary = resolve(process.argv[3] || 'target/debug/bedrock-sim');
@@ -103,11 +103,7 @@ async function main() {
     await s.waitFor('the estimate', async () => (await s.findAll('[data-testid="run-estimate"][data-cells="8"]')).length === 1);
     await (await s.find('[data-testid="run-start"]')).click();
     await s.waitFind('[data-testid="run-grid"]', 20000);
-    await s.waitFor(
-      'all eight cells',
-      async () => (await (await s.find('[data-testid="run-progress"]')).attr('data-done')) === '8',
-      60000,
-    );
+    await waitForRun(s, 8, 60000);
 
     step('Review…: a blind pairwise review of the two models');
     await (await s.waitFind('[data-testid="run-review"]')).click();

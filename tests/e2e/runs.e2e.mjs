@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import assert from 'node:assert/strict';
-import { step, sandbox, startDriver, launch, typeInEditor, retype, createBlueprint, screenshot, startSim, simScript, simulatorAws } from './harness.mjs';
+import { step, sandbox, startDriver, launch, typeInEditor, retype, createBlueprint, screenshot, startSim, simScript, simulatorAws, waitForRun } from './harness.mjs';
 
 const binary = resolve(process.argv[2] || 'target/e2e/galley-app');
 const simBinary = resolve(process.argv[3] || 'target/debug/bedrock-sim');
@@ -95,11 +95,7 @@ async function main() {
     await s.waitFor('a cell streaming', async () =>
       (await cellTexts(s)).some(([, , , status, text]) => status === 'running' && text.length > 0),
     );
-    await s.waitFor(
-      'all eight cells',
-      async () => (await (await s.find('[data-testid="run-progress"]')).attr('data-done')) === '8',
-      60000,
-    );
+    await waitForRun(s, 8, 60000);
     const done = await cellTexts(s);
     assert.equal(done.length, 8);
     assert.ok(done.every(([, , , status]) => status === 'ok'), JSON.stringify(done));

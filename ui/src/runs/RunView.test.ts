@@ -92,6 +92,37 @@ describe('the run grid', () => {
     expect(screen.getByTestId('run-resume')).toBeTruthy();
   });
 
+  it('shows the stored run when the last events arrive after the run has ended', async () => {
+    const grid = new RunGrid(spec());
+    view(grid);
+    const cells = [okCell(k(0, 0)), okCell(k(1, 0)), okCell(k(0, 1)), okCell(k(1, 1), { text: 'Rome.' })];
+    let late: (() => void) | null = null;
+    installHandlers({
+      runs_start: async (_req, emit) => {
+        emit({ type: 'started', data: { runId: 'run-1', pending: 4 } });
+        for (const cell of cells.slice(0, 3)) {
+          emit({ type: 'cellFinished', data: { cell } });
+          emit({ type: 'progress', data: { done: cells.indexOf(cell) + 1, failed: 0, total: 4, etaMs: null } });
+        }
+        emit({ type: 'cellStarted', data: { key: k(1, 1), attempt: 1 } });
+        // The desktop hands the last cell's events over after the call's answer.
+        late = () => {
+          emit({ type: 'cellFinished', data: { cell: cells[3]! } });
+          emit({ type: 'progress', data: { done: 4, failed: 0, total: 4, etaMs: null } });
+        };
+        return summary();
+      },
+      runs_get: async ({ runId }) => ({ summary: summary({ id: runId }), spec: spec(), cells }),
+    });
+
+    await grid.start({ blueprintId: 'bp-1', versions: [1, 2], models: [], inputs: [], repeats: 1, concurrency: null, bypassCache: false });
+    late!();
+    await waitFor(() => expect(screen.getByTestId('run-grid').dataset.status).toBe('finished'));
+    expect(screen.getByTestId('run-progress').dataset).toMatchObject({ done: '4', total: '4', failed: '0' });
+    expect(cellEl(1, 1).dataset.status).toBe('ok');
+    expect(cellText(1, 1)).toBe('Rome.');
+  });
+
   it('shows model output as text: markup in an answer never becomes elements', async () => {
     const grid = new RunGrid(spec());
     const { container } = view(grid);

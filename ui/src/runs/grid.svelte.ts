@@ -344,6 +344,7 @@ export class RunGrid {
       this.summary = summary;
       this.runId = summary.id;
       this.status = summary.status;
+      await this.settle(summary.id);
     } catch (e) {
       if (mine !== this.stream) return;
       this.stream++;
@@ -355,6 +356,21 @@ export class RunGrid {
     // Cells cut off by a cancel were not stored: they are missing, for Resume.
     for (const c of this.cells) if (c.status === 'running') c.reset();
     this.progress = { ...this.progress, etaMs: null };
+  }
+
+  /** The events of a run travel apart from the answer of its call (the desktop delivers them
+   *  separately), so the last cells' events can arrive after the run has ended, when they are no
+   *  longer taken. The grid then shows the run as the engine stored it, verdicts included. */
+  private async settle(runId: string): Promise<void> {
+    let detail: RunDetail;
+    try {
+      detail = await call('runs_get', { runId });
+    } catch {
+      return; // the grid keeps what the events said
+    }
+    if (this.runId !== runId || this.running) return;
+    this.load(detail);
+    await this.loadScores();
   }
 
   /** Stops the whole run; its unfinished cells stay missing until Resume. */
