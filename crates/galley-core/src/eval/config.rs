@@ -123,6 +123,21 @@ impl Check {
             Check::Judge(_) => "judge",
         }
     }
+
+    /// The field Galley renders as a template before checking (`value` or `pattern`), and its
+    /// text; `None` for the checks without one.
+    pub fn templated_field(&self) -> Option<(&'static str, &str)> {
+        match self {
+            Check::Equals { value, .. }
+            | Check::Contains { value }
+            | Check::Icontains { value }
+            | Check::NotContains { value, .. }
+            | Check::StartsWith { value }
+            | Check::EndsWith { value } => Some(("value", value)),
+            Check::Regex { pattern } => Some(("pattern", pattern)),
+            _ => None,
+        }
+    }
 }
 
 /// An LLM-as-judge evaluator.
@@ -222,15 +237,17 @@ fn check_issues(check: &Check) -> Vec<(&'static str, String)> {
             out.push((field, format!("template error, {e}")));
         }
     };
+    if let Some((field, value)) = check.templated_field() {
+        text(field, value);
+    }
     match check {
-        Check::Equals { value, .. }
-        | Check::Contains { value }
-        | Check::Icontains { value }
-        | Check::NotContains { value, .. }
-        | Check::StartsWith { value }
-        | Check::EndsWith { value } => text("value", value),
+        Check::Equals { .. }
+        | Check::Contains { .. }
+        | Check::Icontains { .. }
+        | Check::NotContains { .. }
+        | Check::StartsWith { .. }
+        | Check::EndsWith { .. } => {}
         Check::Regex { pattern } => {
-            text("pattern", pattern);
             if !pattern.is_empty() && !is_template(pattern) {
                 if let Err(e) = compile_regex(pattern) {
                     out.push(("pattern", e.to_string()));

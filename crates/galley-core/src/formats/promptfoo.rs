@@ -447,7 +447,9 @@ fn assertion(e: &Evaluator, endpoints: &[NamedEndpoint], notes: &mut Notes) -> O
             });
         }
     };
-    let no_reference = templated_field(&e.check)
+    let no_reference = e
+        .check
+        .templated_field()
         .filter(|(_, src)| value::uses_reference(src))
         .map(|(field, _)| {
             let reason = EvalError::Template {
@@ -475,20 +477,6 @@ fn weighed(mut a: Y, e: &Evaluator) -> Y {
     }
     a.put("metric", Y::str(&e.name));
     a
-}
-
-/// The field of a check that Galley renders as a template, and its text.
-fn templated_field(check: &Check) -> Option<(&'static str, &str)> {
-    match check {
-        Check::Equals { value, .. }
-        | Check::Contains { value }
-        | Check::Icontains { value }
-        | Check::NotContains { value, .. }
-        | Check::StartsWith { value }
-        | Check::EndsWith { value } => Some(("value", value)),
-        Check::Regex { pattern } => Some(("pattern", pattern)),
-        _ => None,
-    }
 }
 
 /// An LLM judge as `llm-rubric`: the rubric's text (with the reference when it uses one), the
