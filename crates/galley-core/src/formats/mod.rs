@@ -28,7 +28,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::blueprint::{BlueprintContent, VarType};
+use crate::blueprint::{BlueprintContent, MessageTemplate, Role, VarType};
 use crate::dataset::Case;
 
 /// The file format of an export.
@@ -455,6 +455,33 @@ pub(crate) fn typed_value(var_type: VarType, raw: &str) -> Result<serde_json::Va
 #[cfg(test)]
 pub(crate) fn messages(file: &ForeignFile) -> Vec<String> {
     file.notes.iter().map(|n| n.message.clone()).collect()
+}
+
+/// Takes one message of a foreign file in order: the first may be the system prompt, the others
+/// are user or assistant messages. The error says what is wrong with the role; the caller names
+/// where.
+pub(crate) fn push_message(
+    role: &str,
+    first: bool,
+    text: String,
+    system: &mut String,
+    messages: &mut Vec<MessageTemplate>,
+) -> Result<(), String> {
+    let role = match role {
+        "system" if first => {
+            *system = text;
+            return Ok(());
+        }
+        "system" => return Err("a system message must come first, and only once".into()),
+        "user" => Role::User,
+        "assistant" => Role::Assistant,
+        other => return Err(format!("role `{other}`: use system, user or assistant")),
+    };
+    messages.push(MessageTemplate {
+        role,
+        template: text,
+    });
+    Ok(())
 }
 
 #[cfg(test)]

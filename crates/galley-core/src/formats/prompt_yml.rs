@@ -6,8 +6,8 @@ use serde::Deserialize;
 
 use super::jinja::{from_plain_braces, logic, placeholders, to_plain_braces};
 use super::yaml::{document, Y};
-use super::{read, variable_names, ExportInput, ImportError, Imported, Notes};
-use crate::blueprint::{BlueprintContent, MessageTemplate, ModelSettings, Role, VariableDecl};
+use super::{push_message, read, variable_names, ExportInput, ImportError, Imported, Notes};
+use crate::blueprint::{BlueprintContent, ModelSettings, VariableDecl};
 use crate::eval::{Check, Evaluator};
 
 /// The test-data key of the reference answer.
@@ -364,31 +364,8 @@ pub(super) fn import(file: &str, text: &str) -> Result<Imported, ImportError> {
     let mut messages = Vec::new();
     for (i, m) in f.messages.iter().enumerate() {
         let content = from_plain_braces(&m.content, same);
-        match m.role.as_str() {
-            "system" if i == 0 => system = content,
-            "system" => {
-                return Err(ImportError::field(
-                    file,
-                    &format!("messages[{i}].role"),
-                    "a system message must come first, and only once",
-                ))
-            }
-            "user" => messages.push(MessageTemplate {
-                role: Role::User,
-                template: content,
-            }),
-            "assistant" => messages.push(MessageTemplate {
-                role: Role::Assistant,
-                template: content,
-            }),
-            other => {
-                return Err(ImportError::field(
-                    file,
-                    &format!("messages[{i}].role"),
-                    format!("role `{other}`: use system, user or assistant"),
-                ))
-            }
-        }
+        push_message(&m.role, i == 0, content, &mut system, &mut messages)
+            .map_err(|message| ImportError::field(file, &format!("messages[{i}].role"), message))?;
     }
     if messages.is_empty() {
         return Err(ImportError::field(

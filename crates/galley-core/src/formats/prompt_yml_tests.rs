@@ -1,6 +1,7 @@
 use super::super::fixture::{self, cases, full, golden, on_endpoint};
 use super::super::{import, messages, ExportFormat};
 use super::*;
+use crate::blueprint::{MessageTemplate, Role};
 
 #[test]
 fn exports_every_field_it_can_and_notes_the_rest() {

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::prompt_yml::file_stem;
 use super::prompty::ROLE_LINE;
-use super::{read, ImportError, Imported};
+use super::{push_message, read, ImportError, Imported};
 use crate::blueprint::VariableDecl;
 use crate::blueprint::{BlueprintContent, MessageTemplate, ModelSettings, Role, VarType};
 
@@ -460,31 +460,8 @@ fn body(
     let mut messages = Vec::new();
     for (i, (role, line, content)) in blocks.into_iter().enumerate() {
         let text = content.join("\n").trim().to_string();
-        match role.as_str() {
-            "system" if i == 0 => system = text,
-            "system" => {
-                return Err(ImportError::new(
-                    file,
-                    "a `system:` message must come first, and only once",
-                )
-                .at(line, None))
-            }
-            "user" => messages.push(MessageTemplate {
-                role: Role::User,
-                template: text,
-            }),
-            "assistant" => messages.push(MessageTemplate {
-                role: Role::Assistant,
-                template: text,
-            }),
-            other => {
-                return Err(ImportError::new(
-                    file,
-                    format!("role `{other}`: Galley messages are system, user or assistant"),
-                )
-                .at(line, None))
-            }
-        }
+        push_message(&role, i == 0, text, &mut system, &mut messages)
+            .map_err(|message| ImportError::new(file, message).at(line, None))?;
     }
     if messages.is_empty() {
         return Err(ImportError::new(

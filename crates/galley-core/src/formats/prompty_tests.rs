@@ -177,11 +177,11 @@ fn refuses_what_it_cannot_read() {
     );
     assert_eq!(
         err(&format!("{front}---\nuser:\nhi\nsystem:\nlate\n")),
-        "bad.prompty, line 9: a `system:` message must come first, and only once"
+        "bad.prompty, line 9: a system message must come first, and only once"
     );
     assert_eq!(
         err(&format!("{front}---\nuser:\nhi\ntool:\nx\n")),
-        "bad.prompty, line 9: role `tool`: Galley messages are system, user or assistant"
+        "bad.prompty, line 9: role `tool`: use system, user or assistant"
     );
     assert_eq!(
         err(&format!(
